@@ -1,0 +1,840 @@
+"""Lark parse tree -> typed Kernel IR (one builder for all four interfaces).
+
+Walks the tree top-down with a scope stack, so every expression gets its type as it is built.
+Methods are named after grammar rules (`x_<rule>` for expressions, `s_<rule>` for statements).
+"""
+from __future__ import annotations
+
+import math
+
+from lark import Token, Tree
+
+from xpiler import ir
+from xpiler.builtins import (ENUM_CONSTANTS, HIP_LEGACY_INDEX, INDEX_STRUCTS, NAMED_CONSTANTS,
+                             NAMED_TYPES, SCALAR_BUILTINS, type_modifiers)
+from xpiler.diagnostics import SourceFile, Span, XpilerError, not_supported
+from xpiler.intrinsics import lookup
+from xpiler.types import (BOOL, DIM3, F32, F64, I32, I64, U32, U64, Array, DType, Fragment, Opaque,
+                          Pointer, Scalar, Space, SPACE_QUALIFIERS, Type, Unknown, VecKind, Vector,
+                          Void, common, promote, scalar)
+
+from .parser import ParseResult
+
+KERNEL_QUALS = {"__global__", "__mlu_global__", "__mlu_entry__"}
+DEVICE_QUALS = {"__device__", "__mlu_func__", "__mlu_device__"}
+FUNCTION_VALUE = Opaque("function")
+HOST_LAUNCH_CALLS = {"hipLaunchKernelGGL"}
+
+
+class _Specs:
+    __slots__ = ("quals", "mods", "base", "typedef", "extern_c", "extern", "launch_bounds",
+                 "vector_size", "ext_lanes", "span")
+
+    def __init__(self):
+        self.quals: set[str] = set()
+        self.mods: list[str] = []
+        self.base: Type | None = None
+        self.typedef = False
+        self.extern_c = False
+        self.extern = False
+        self.launch_bounds: tuple = ()
+        self.vector_size: int | None = None
+        self.ext_lanes: int | None = None
+        self.span: Span | None = None
+
+
+class Builder:
+    def __init__(self, result: ParseResult, platform: ir.Platform):
+        self.file: SourceFile = result.file
+        self.platform = platform
+        self.includes = tuple(text for text, _ in result.pre.includes)
+        self.typedefs: dict[str, Type] = {}
+        self.scopes: list[dict[str, Type]] = [{}]
+        self.functions: dict[str, ir.Function] = {}
+        self.template_values: dict[str, int] = {}
+
+    # ---- helpers ------------------------------------------------------------------------------
+    def span(self, node) -> Span:
+        if isinstance(node, Token):
+            return Span(self.file, node.line or 1, node.column or 1, len(str(node)))
+        meta = getattr(node, "meta", None)
+        if meta is not None and not meta.empty:
+            length = meta.end_column - meta.column if meta.end_line == meta.line else 1
+            return Span(self.file, meta.line, meta.column, max(1, length))
+        return Span(self.file, 1, 1)
+
+    def error(self, node, message: str) -> XpilerError:
+        return XpilerError(self.span(node), message)
+
+    def declare(self, name: str, t: Type) -> None:
+        self.scopes[-1][name] = t
+
+    def lookup_var(self, name: str) -> Type | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    # ---- module -------------------------------------------------------------------------------
+    def module(self, tree: Tree) -> ir.Module:
+        functions: list[ir.Function] = []
+        globals_: list[ir.Decl] = []
+        pragmas: list[str] = []
+        self._top_items(tree.children, functions, globals_, pragmas, extern_c=False)
+        return ir.Module(self.platform, tuple(functions), tuple(globals_), self.includes,
+                         tuple(pragmas), tuple(self.typedefs.items()), filename=self.file.name)
+
+    def _top_items(self, items, functions, globals_, pragmas, extern_c: bool):
+        for item in items:
+            if isinstance(item, Token):
+                continue
+            kind = item.data
+            if kind == "function_def" or kind == "function_decl":
+                functions.append(self.function(item, extern_c, ()))
+            elif kind == "template_def":
+                tparams = tuple(self.template_param(p) for p in item.children[:-1])
+                functions.append(self.function(item.children[-1], extern_c, tparams))
+            elif kind == "declaration" or kind == "using_alias":
+                for d in self.s_declaration(item) if kind == "declaration" else self.s_using_alias(item):
+                    globals_.append(d)
+            elif kind == "extern_block":
+                self._top_items(item.children[1:], functions, globals_, pragmas, extern_c=True)
+            elif kind == "pragma":
+                pragmas.append(str(item.children[0]))
+            elif kind == "static_assert":
+                self.s_static_assert(item)
+            elif kind in ("using_namespace", "empty"):
+                continue
+            else:
+                raise self.error(item, f"not supported: top-level {kind}")
+
+    def template_param(self, node: Tree) -> ir.TemplateParam:
+        if node.data == "type_template_param":
+            name = str(node.children[-1])
+            self.typedefs.setdefault(name, Opaque(name))
+            return ir.TemplateParam(name, "type")
+        specs = self.specs(node.children[0])
+        name = str(node.children[1].children[0])
+        default = self.expr(node.children[2]) if len(node.children) > 2 else None
+        t = self.base_type(specs, node)
+        if default is not None:
+            value = fold(default)
+            if value is not None:
+                self.template_values[name] = int(value)
+        return ir.TemplateParam(name, "value", t, default)
+
+    def function(self, node: Tree, extern_c: bool, tparams) -> ir.Function:
+        specs = self.specs(node.children[0])
+        declarator = node.children[1]
+        params_node = next((c for c in node.children[2:] if isinstance(c, Tree) and c.data == "params"), None)
+        body_node = next((c for c in node.children[2:] if isinstance(c, Tree) and c.data == "compound"), None)
+        ret, name = self.declarator(declarator, self.base_type(specs, node))
+        quals = frozenset(specs.quals)
+        if quals & KERNEL_QUALS:
+            kind = ir.FuncKind.KERNEL
+        elif quals & DEVICE_QUALS and "__host__" not in quals:
+            kind = ir.FuncKind.DEVICE
+        elif self.platform is ir.Platform.VNNI and (extern_c or specs.extern_c):
+            kind = ir.FuncKind.KERNEL
+        else:
+            kind = ir.FuncKind.HOST
+        self.scopes.append({})
+        for tp in tparams:
+            if tp.kind == "value":
+                self.declare(tp.name, tp.type)
+        params = []
+        for p in (params_node.children if params_node is not None else []):
+            if p.data == "ellipsis_param":
+                continue
+            pspecs = self.specs(p.children[0])
+            ptype = self.base_type(pspecs, p)
+            pname = ""
+            if len(p.children) > 1:
+                ptype, pname = self.declarator(p.children[1], ptype, pspecs)
+            if isinstance(ptype, Void) and not pname:
+                continue
+            if isinstance(ptype, Array):                        # array parameters decay
+                ptype = Pointer(ptype.of)
+            if isinstance(ptype, Pointer) and kind is ir.FuncKind.KERNEL \
+                    and self.platform is not ir.Platform.VNNI and ptype.space is Space.GENERIC:
+                ptype = Pointer(ptype.to, Space.GLOBAL, ptype.const, ptype.restrict)
+            params.append(ir.Param(pname, ptype, self.span(p)))
+            if pname:
+                self.declare(pname, ptype)
+        fn = ir.Function(name, kind, ret, tuple(params), None, quals, extern_c or specs.extern_c,
+                         tparams, specs.launch_bounds, self.span(declarator))
+        if name not in self.functions or body_node is not None:
+            self.functions[name] = fn
+        body = None
+        if body_node is not None:
+            self.current_function = fn
+            body = self.s_compound(body_node, new_scope=False)
+        self.scopes.pop()
+        fn = ir.Function(name, kind, ret, tuple(params), body, quals, fn.extern_c, tparams,
+                         specs.launch_bounds, fn.span)
+        self.functions[name] = fn
+        return fn
+
+    # ---- types --------------------------------------------------------------------------------
+    def specs(self, node: Tree) -> _Specs:
+        s = _Specs()
+        s.span = self.span(node)
+        for c in node.children:
+            kind = c.data
+            if kind == "qual":
+                s.quals.add(str(c.children[0]))
+            elif kind == "type_mod":
+                s.mods.append(str(c.children[0]))
+            elif kind == "typedef_spec":
+                s.typedef = True
+            elif kind == "extern_spec":
+                if c.children:
+                    s.extern_c = True
+                else:
+                    s.extern = True
+            elif kind == "named_type":
+                s.base = self.named_type(c.children[0])
+            elif kind == "template_type":
+                s.base = self.template_type(c)
+            elif kind == "launch_bounds":
+                s.launch_bounds = tuple(self.expr(a) for a in c.children[0].children)
+            elif kind == "attribute":
+                self.attribute(c, s)
+            elif kind == "alignas":
+                continue
+            else:
+                raise self.error(c, f"not supported: declaration specifier {kind}")
+        return s
+
+    def attribute(self, node: Tree, s: _Specs) -> None:
+        for item in node.children:
+            name = str(item.children[0]).strip("_")
+            if name in ("vector_size", "ext_vector_type"):
+                value = fold(self.expr(item.children[1].children[0]))
+                if value is None:
+                    raise self.error(item, f"{name} needs a constant")
+                if name == "vector_size":
+                    s.vector_size = int(value)
+                else:
+                    s.ext_lanes = int(value)
+
+    def named_type(self, tok: Token) -> Type:
+        name = str(tok)
+        if name in self.typedefs:
+            return self.typedefs[name]
+        if name in NAMED_TYPES:
+            return NAMED_TYPES[name]
+        if name == "auto":
+            return Unknown()
+        raise self.error(tok, f"not supported: type {name}")
+
+    def template_type(self, node: Tree) -> Type:
+        name = str(node.children[0])
+        args = node.children[1].children
+        if name.rsplit("::", 1)[-1] == "fragment":
+            vals = []
+            for a in args:
+                if isinstance(a, Tree) and a.data == "type_name":
+                    vals.append(self.type_name(a))
+                else:
+                    e = self.expr(a)
+                    vals.append(e.name.rsplit("::", 1)[-1] if isinstance(e, (ir.EnumConst, ir.Var))
+                                else fold(e))
+            if len(vals) not in (5, 6) or not all(isinstance(v, int) for v in vals[1:4]):
+                raise self.error(node, "wmma::fragment needs <use, m, n, k, T[, layout]>")
+            elem = vals[4].elem if isinstance(vals[4], Type) else None
+            if elem is None and isinstance(vals[4], str) and vals[4] in ("tf32", "precision::tf32"):
+                elem = DType.F32
+            if elem is None:
+                raise self.error(node, f"not supported: wmma fragment element type {vals[4]}")
+            return Fragment(str(vals[0]), vals[1], vals[2], vals[3], elem,
+                            str(vals[5]) if len(vals) == 6 else None)
+        raise self.error(node, f"not supported: template type {name}")
+
+    def base_type(self, s: _Specs, node) -> Type:
+        base = s.base
+        if s.mods:
+            if base is not None and not isinstance(base, Scalar):
+                raise self.error(node, "type modifiers on a non-arithmetic type")
+            base = type_modifiers(s.mods, base)
+        if base is None:
+            raise self.error(node, "missing type in declaration")
+        if s.vector_size is not None or s.ext_lanes is not None:
+            if not isinstance(base, Scalar):
+                raise self.error(node, "vector attribute on a non-scalar type")
+            lanes = s.ext_lanes or (s.vector_size // base.dtype.size)
+            base = Vector(base.dtype, lanes, VecKind.EXT)
+        return base
+
+    def declarator(self, node: Tree, base: Type, specs: _Specs | None = None) -> tuple[Type, str]:
+        """Apply pointers and array dimensions of a declarator to `base`; returns (type, name)."""
+        pointers = [c for c in node.children if isinstance(c, Tree) and c.data in ("pointer", "reference")]
+        direct = next(c for c in node.children if isinstance(c, Tree)
+                      and c.data in ("declarator_name", "array_declarator"))
+        attrs = [c for c in node.children if isinstance(c, Tree) and c.data == "attribute"]
+        if attrs:
+            s = _Specs()
+            for a in attrs:
+                self.attribute(a, s)
+            if (s.vector_size or s.ext_lanes) and isinstance(base, Scalar):
+                base = Vector(base.dtype, s.ext_lanes or s.vector_size // base.dtype.size, VecKind.EXT)
+        quals = specs.quals if specs else set()
+        t = base
+        for p in pointers:
+            if p.data == "reference":
+                continue                      # references: same value semantics for our subset
+            pq = {str(q) for q in p.children}
+            t = Pointer(t, Space.GENERIC, const="const" in quals and t is base,
+                        restrict=bool(pq & {"__restrict__", "__restrict", "restrict"}))
+        dims = []
+        while direct.data == "array_declarator":
+            size = None
+            if len(direct.children) > 1:
+                size = fold(self.expr(direct.children[1]))
+                if size is None and not self.template_values:
+                    raise self.error(direct, "array size is not a constant")
+                size = int(size) if size is not None else None
+            dims.append(size)
+            direct = direct.children[0]
+        space = next((SPACE_QUALIFIERS[q] for q in quals if q in SPACE_QUALIFIERS), Space.LOCAL)
+        for size in dims:                       # the last dimension is collected first
+            t = Array(t, size, space)
+        return t, str(direct.children[0])
+
+    def type_name(self, node: Tree) -> Type:
+        specs = self.specs(node.children[0])
+        t = self.base_type(specs, node)
+        for p in node.children[1:]:
+            if p.data == "pointer":
+                t = Pointer(t, Space.GENERIC, const="const" in specs.quals)
+        return t
+
+    # ---- statements ---------------------------------------------------------------------------
+    def s_compound(self, node: Tree, new_scope: bool = True) -> ir.Block:
+        if new_scope:
+            self.scopes.append({})
+        out: list[ir.Stmt] = []
+        for child in node.children:
+            out.extend(self.stmt(child))
+        if new_scope:
+            self.scopes.pop()
+        return ir.Block(tuple(out), self.span(node))
+
+    def s_pragma_prefixed(self, node: Tree) -> list[ir.Stmt]:
+        """`#pragma` before a statement: loop pragmas (unroll, omp) attach to the loop."""
+        text = str(node.children[0])
+        stmts = self.stmt(node.children[1])
+        if len(stmts) == 1 and isinstance(stmts[0], ir.For):
+            f = stmts[0]
+            return [ir.For(f.init, f.cond, f.step, f.body, (text,) + f.pragmas, f.span)]
+        return [ir.PragmaStmt(text, self.span(node)), *stmts]
+
+    def s_static_assert(self, node: Tree) -> list:
+        value = fold(self.expr(node.children[0]))
+        if value is None:
+            raise self.error(node, "static_assert condition is not a constant")
+        if not value:
+            message = "".join(str(t)[1:-1] for t in node.children[1:])
+            raise self.error(node, f"static assertion failed{': ' + message if message else ''}")
+        return []
+
+    def stmt(self, node) -> list[ir.Stmt]:
+        if isinstance(node, Token):
+            raise self.error(node, f"unexpected {node}")
+        method = getattr(self, "s_" + node.data, None)
+        if method is None:
+            # an expression used as a statement through an inlined rule
+            raise self.error(node, f"not supported: statement {node.data}")
+        result = method(node)
+        return result if isinstance(result, list) else [result]
+
+    def as_block(self, node) -> ir.Stmt:
+        stmts = self.stmt(node) if not (isinstance(node, Tree) and node.data == "compound") \
+            else [self.s_compound(node)]
+        return stmts[0] if len(stmts) == 1 else ir.Block(tuple(stmts), self.span(node))
+
+    def s_empty(self, node) -> list:
+        return []
+
+    def s_pragma(self, node) -> ir.Stmt:
+        return ir.PragmaStmt(str(node.children[0]), self.span(node))
+
+    def s_using_alias(self, node) -> list:
+        name = str(node.children[0])
+        self.typedefs[name] = named(self.type_name(node.children[1]), name)
+        return []
+
+    def s_declaration(self, node: Tree) -> list[ir.Decl]:
+        specs = self.specs(node.children[0])
+        base = self.base_type(specs, node)
+        out = []
+        for init in node.children[1:]:
+            t, name = self.declarator(init.children[0], base, specs)
+            if specs.typedef:
+                self.typedefs[name] = named(t, name)
+                continue
+            space = t.space if isinstance(t, Array) else SPACE_QUALIFIERS.get(
+                next((q for q in specs.quals if q in SPACE_QUALIFIERS), ""), Space.LOCAL)
+            value = None
+            ctor = None
+            if init.data == "ctor_declarator":
+                ctor = tuple(self.expr(a) for a in init.children[1].children)
+            elif len(init.children) > 1:
+                value = self.initializer(init.children[1], t)
+            if isinstance(t, Array) and t.size is None and isinstance(value, ir.InitList):
+                t = Array(t.of, len(value.items), t.space)
+            self.declare(name, t)
+            storage = frozenset(specs.quals & {"static", "const", "constexpr", "extern", "volatile",
+                                               "thread_local"}) | ({"extern"} if specs.extern else set())
+            out.append(ir.Decl(name, t, value, ctor, storage, space, self.span(init)))
+        return out
+
+    def initializer(self, node, t: Type) -> ir.Expr:
+        if isinstance(node, Tree) and node.data == "initializer":
+            return self.expr(node.children[0])
+        if isinstance(node, Tree) and node.data == "init_list":
+            inner = t.of if isinstance(t, Array) else (scalar(t.of) if isinstance(t, Vector) else t)
+            return ir.InitList(tuple(self.initializer(c, inner) for c in node.children), t, self.span(node))
+        return self.expr(node)
+
+    def s_expr_stmt(self, node: Tree) -> list[ir.Stmt]:
+        return self.effect(node.children[0])
+
+    def effect(self, node) -> list[ir.Stmt]:
+        """An expression evaluated for its effect: assignments, ++/--, calls, comma lists."""
+        span = self.span(node)
+        if isinstance(node, Tree):
+            kind = node.data
+            if kind == "assign":
+                target = self.lvalue(node.children[0])
+                op = str(node.children[1].children[0])
+                value = self.expr(node.children[2])
+                return [ir.Assign(target, None if op == "=" else op[:-1], value, span)]
+            if kind in ("post_inc", "pre_inc", "post_dec", "pre_dec"):
+                target = self.lvalue(node.children[0])
+                one = ir.Const(1, I32, "1")
+                return [ir.Assign(target, "+" if kind.endswith("inc") else "-", one, span)]
+            if kind == "comma":
+                return self.effect(node.children[0]) + self.effect(node.children[1])
+            if kind == "call" and _callee_name(node) in HOST_LAUNCH_CALLS:
+                return [self.hip_launch(node)]
+        return [ir.ExprStmt(self.expr(node), span)]
+
+    def lvalue(self, node) -> ir.Expr:
+        e = self.expr(node)
+        if not isinstance(e, (ir.Var, ir.Index, ir.Member, ir.Deref)):
+            raise self.error(node, "expression is not assignable")
+        return e
+
+    def s_if_stmt(self, node: Tree) -> ir.Stmt:
+        cond = self.expr(node.children[0])
+        then = self.scoped(node.children[1])
+        other = self.scoped(node.children[2]) if len(node.children) > 2 else None
+        return ir.If(cond, then, other, self.span(node))
+
+    def scoped(self, node) -> ir.Stmt:
+        self.scopes.append({})
+        try:
+            return self.as_block(node)
+        finally:
+            self.scopes.pop()
+
+    def s_for_stmt(self, node: Tree) -> ir.Stmt:
+        self.scopes.append({})
+        init_node = node.children[0]
+        if init_node.data == "for_init":
+            inner = init_node.children[0]
+            init = tuple(self.s_declaration(inner) if inner.data == "declaration" else self.effect(inner))
+        else:
+            init = ()
+        cond, step, body_node = node.children[1:]
+        cond_e = self.expr(cond) if cond is not None else None
+        step_s = tuple(self.effect(step)) if step is not None else ()
+        body = self.as_block(body_node)
+        self.scopes.pop()
+        return ir.For(init, cond_e, step_s, body, (), self.span(node))
+
+    def s_while_stmt(self, node: Tree) -> ir.Stmt:
+        return ir.While(self.expr(node.children[0]), self.scoped(node.children[1]), False, self.span(node))
+
+    def s_do_stmt(self, node: Tree) -> ir.Stmt:
+        return ir.While(self.expr(node.children[1]), self.scoped(node.children[0]), True, self.span(node))
+
+    def s_switch_stmt(self, node: Tree) -> ir.Stmt:
+        value = self.expr(node.children[0])
+        cases: list[ir.Case] = []
+        labels: list[ir.Expr] = []
+        body: list[ir.Stmt] = []
+        is_default = False
+        started = False
+        self.scopes.append({})
+        for item in node.children[1:]:
+            inner = item.children[0] if item.data == "switch_item" else item
+            if isinstance(inner, Tree) and inner.data in ("case_label", "default_label"):
+                if body or (started and not labels and not is_default):
+                    cases.append(ir.Case(tuple(labels), tuple(body)))
+                    labels, body, is_default = [], [], False
+                if inner.data == "case_label":
+                    labels.append(self.expr(inner.children[0]))
+                else:
+                    is_default = True
+                started = True
+            else:
+                body.extend(self.stmt(inner))
+        if started:
+            cases.append(ir.Case(tuple(labels), tuple(body)))
+        self.scopes.pop()
+        return ir.Switch(value, tuple(cases), self.span(node))
+
+    def s_break_stmt(self, node) -> ir.Stmt:
+        return ir.Break(self.span(node))
+
+    def s_continue_stmt(self, node) -> ir.Stmt:
+        return ir.Continue(self.span(node))
+
+    def s_return_stmt(self, node) -> ir.Stmt:
+        return ir.Return(self.expr(node.children[0]) if node.children else None, self.span(node))
+
+    def s_launch_stmt(self, node: Tree) -> ir.Stmt:
+        launch = node.children[0]
+        target, config, *rest = launch.children
+        name = str(target.children[0])
+        targs = tuple(self.template_arg(a) for a in target.children[1].children) if len(target.children) > 1 else ()
+        if name not in self.functions:
+            raise self.error(target, f"launch of unknown kernel '{name}'")
+        cfg = tuple(self.expr(a) for a in config.children)
+        args = tuple(self.expr(a) for a in rest[0].children) if rest else ()
+        return ir.Launch(name, targs, cfg, args, "chevrons", self.span(node))
+
+    def hip_launch(self, node: Tree) -> ir.Stmt:
+        args = node.children[1].children if len(node.children) > 1 else []
+        if len(args) < 5:
+            raise self.error(node, "hipLaunchKernelGGL needs (kernel, grid, block, shmem, stream, args...)")
+        kernel = args[0]
+        if isinstance(kernel, Tree) and kernel.data == "call" and _callee_name(kernel) == "HIP_KERNEL_NAME":
+            kernel = kernel.children[1].children[0]
+        targs = ()
+        if isinstance(kernel, Tree) and kernel.data == "template_name":
+            targs = tuple(self.template_arg(a) for a in kernel.children[1].children)
+            kernel = kernel.children[0]
+        name = str(kernel.children[0]) if isinstance(kernel, Tree) else str(kernel)
+        if name not in self.functions:
+            raise self.error(node, f"launch of unknown kernel '{name}'")
+        cfg = tuple(self.expr(a) for a in args[1:5])
+        rest = tuple(self.expr(a) for a in args[5:])
+        return ir.Launch(name, targs, cfg, rest, "hipLaunchKernelGGL", self.span(node))
+
+    def s_declaration_stmt(self, node):
+        return self.s_declaration(node)
+
+    def s_compound_stmt(self, node):
+        return self.s_compound(node)
+
+    def template_arg(self, node) -> ir.Expr:
+        if isinstance(node, Tree) and node.data == "type_name":
+            return ir.TypeArg(self.type_name(node), Void())
+        return self.expr(node)
+
+    # ---- expressions --------------------------------------------------------------------------
+    def expr(self, node) -> ir.Expr:
+        if isinstance(node, Token):
+            raise self.error(node, f"unexpected {node}")
+        if node.data == "compound":
+            return self.expr(node)
+        method = getattr(self, "x_" + node.data, None)
+        if method is None:
+            if node.data in ("assign", "post_inc", "pre_inc", "post_dec", "pre_dec"):
+                raise self.error(node, "not supported: assignment or increment inside an expression")
+            if node.data == "comma":
+                raise self.error(node, "not supported: comma operator inside an expression")
+            raise self.error(node, f"not supported: expression {node.data}")
+        return method(node)
+
+    def x_name(self, node: Tree) -> ir.Expr:
+        tok = node.children[0]
+        name = str(tok)
+        span = self.span(tok)
+        t = self.lookup_var(name)
+        if t is not None:
+            return ir.Var(name, t, span)
+        if name in SCALAR_BUILTINS:
+            return ir.Builtin(name, SCALAR_BUILTINS[name], span)
+        if name in HIP_LEGACY_INDEX:
+            return ir.Builtin(HIP_LEGACY_INDEX[name], U32, span)
+        if name in NAMED_CONSTANTS:
+            value, ct = NAMED_CONSTANTS[name]
+            return ir.Const(value, ct, name, span)
+        if name in ENUM_CONSTANTS:
+            value, et = ENUM_CONSTANTS[name]
+            return ir.EnumConst(name, value, et, span)
+        if name in self.template_values:
+            return ir.Const(self.template_values[name], I32, name, span)
+        if name in self.functions:
+            return ir.Var(name, FUNCTION_VALUE, span)
+        if name in INDEX_STRUCTS:
+            return ir.Builtin(name, DIM3, span)
+        raise XpilerError(span, f"use of undeclared identifier '{name}'")
+
+    def x_number(self, node: Tree) -> ir.Expr:
+        tok = node.children[0]
+        return parse_number(str(tok), self.span(tok))
+
+    def x_string(self, node: Tree) -> ir.Expr:
+        text = "".join(str(t)[1:-1] for t in node.children)
+        return ir.Str(text, Pointer(scalar(DType.I8), const=True), self.span(node))
+
+    def x_char(self, node: Tree) -> ir.Expr:
+        text = str(node.children[0])[1:-1]
+        value = ord(text.encode().decode("unicode_escape")) if text else 0
+        return ir.Const(value, scalar(DType.I8), str(node.children[0]), self.span(node))
+
+    def x_binop(self, node: Tree) -> ir.Expr:
+        left = self.expr(node.children[0])
+        op = str(node.children[1].children[0])
+        right = self.expr(node.children[2])
+        return ir.Binary(op, left, right, binary_type(op, left.type, right.type, self, node), self.span(node))
+
+    def x_unop(self, node: Tree) -> ir.Expr:
+        op = str(node.children[0].children[0])
+        operand = self.expr(node.children[1])
+        if op == "!":
+            t: Type = BOOL
+        elif isinstance(operand.type, Scalar):
+            t = scalar(promote(operand.type.dtype))
+        else:
+            t = operand.type
+        if op == "-" and isinstance(operand, ir.Const) and not isinstance(operand.value, bool):
+            text = "-" + operand.text if operand.text else None
+            return ir.Const(-operand.value, operand.type if operand.type != BOOL else I32, text, self.span(node))
+        return ir.Unary(op, operand, t, self.span(node))
+
+    def x_ternary(self, node: Tree) -> ir.Expr:
+        c, a, b = (self.expr(x) for x in node.children)
+        if isinstance(a.type, Scalar) and isinstance(b.type, Scalar):
+            t: Type = scalar(common(a.type.dtype, b.type.dtype))
+        else:
+            t = a.type
+        return ir.Ternary(c, a, b, t, self.span(node))
+
+    def x_cast(self, node: Tree) -> ir.Expr:
+        return ir.Cast(self.expr(node.children[1]), self.type_name(node.children[0]), "c", self.span(node))
+
+    def x_cpp_cast(self, node: Tree) -> ir.Expr:
+        style = str(node.children[0].children[0]).split("_")[0]
+        return ir.Cast(self.expr(node.children[2]), self.type_name(node.children[1]), style, self.span(node))
+
+    def x_functional_cast(self, node: Tree) -> ir.Expr:
+        spec = node.children[0]
+        t = self.named_type(spec.children[0]) if spec.data == "named_type" else self.template_type(spec)
+        args = tuple(self.expr(a) for a in node.children[1].children) if len(node.children) > 1 else ()
+        if len(args) == 1 and isinstance(t, Scalar):
+            return ir.Cast(args[0], t, "functional", self.span(node))
+        return ir.Call(t.c(), args, t, (), self.span(node))
+
+    def x_sizeof_type(self, node: Tree) -> ir.Expr:
+        return ir.SizeOf(self.type_name(node.children[0]), U64, self.span(node))
+
+    def x_sizeof_expr(self, node: Tree) -> ir.Expr:
+        return ir.SizeOf(self.expr(node.children[0]).type, U64, self.span(node))
+
+    def x_deref(self, node: Tree) -> ir.Expr:
+        p = self.expr(node.children[0])
+        if not isinstance(p.type, (Pointer, Array)):
+            raise self.error(node, f"cannot dereference a value of type {p.type.c()}")
+        inner = p.type.to if isinstance(p.type, Pointer) else p.type.of
+        return ir.Deref(p, inner, self.span(node))
+
+    def x_address_of(self, node: Tree) -> ir.Expr:
+        e = self.expr(node.children[0])
+        space = e.type.space if isinstance(e.type, Array) else Space.GENERIC
+        if isinstance(e, ir.Index) and isinstance(e.base.type, (Pointer, Array)):
+            space = e.base.type.space
+        return ir.AddressOf(e, Pointer(e.type, space), self.span(node))
+
+    def x_index(self, node: Tree) -> ir.Expr:
+        base = self.expr(node.children[0])
+        index = self.expr(node.children[1])
+        t = base.type
+        if isinstance(t, Pointer):
+            et = t.to
+        elif isinstance(t, Array):
+            et = t.of
+        elif isinstance(t, Vector) and t.kind is not VecKind.SIMD:
+            et = scalar(t.of)
+        else:
+            raise self.error(node, f"subscripted value of type {t.c()} is not an array, pointer or vector")
+        return ir.Index(base, index, et, self.span(node))
+
+    def x_member(self, node: Tree) -> ir.Expr:
+        base_node, field_tok = node.children
+        fieldname = str(field_tok)
+        if isinstance(base_node, Tree) and base_node.data == "name" and str(base_node.children[0]) in INDEX_STRUCTS \
+                and self.lookup_var(str(base_node.children[0])) is None:
+            if fieldname not in ("x", "y", "z"):
+                raise self.error(field_tok, f"no member '{fieldname}' in {base_node.children[0]}")
+            return ir.Builtin(f"{base_node.children[0]}.{fieldname}", U32, self.span(node))
+        base = self.expr(base_node)
+        t = base.type
+        if isinstance(t, Vector) and t.kind is VecKind.STRUCT:
+            lanes = {"x": 0, "y": 1, "z": 2, "w": 3}
+            if fieldname not in lanes or lanes[fieldname] >= t.lanes:
+                raise self.error(field_tok, f"no member '{fieldname}' in {t.c()}")
+            return ir.Member(base, fieldname, scalar(t.of), self.span(node))
+        if isinstance(t, Vector) and t.kind is VecKind.EXT and fieldname in ("x", "y", "z", "w"):
+            return ir.Member(base, fieldname, scalar(t.of), self.span(node))
+        if isinstance(t, Fragment):
+            if fieldname == "x":
+                return ir.Member(base, "x", Array(scalar(t.of), None), self.span(node))
+            if fieldname == "num_elements":
+                return ir.Member(base, fieldname, I32, self.span(node))
+        raise self.error(field_tok, f"no member '{fieldname}' in a value of type {t.c()}")
+
+    def x_arrow(self, node: Tree) -> ir.Expr:
+        raise not_supported(self.span(node), "'->' member access (structs)")
+
+    def x_template_name(self, node: Tree) -> ir.Expr:
+        name = str(node.children[0])
+        return ir.Var(name, FUNCTION_VALUE, self.span(node))
+
+    def x_call(self, node: Tree) -> ir.Expr:
+        callee_node = node.children[0]
+        args = tuple(self.expr(a) for a in node.children[1].children) if len(node.children) > 1 else ()
+        targs: tuple = ()
+        if isinstance(callee_node, Tree) and callee_node.data == "template_name":
+            targs = tuple(self.template_arg(a) for a in callee_node.children[1].children)
+            name = str(callee_node.children[0])
+        elif isinstance(callee_node, Tree) and callee_node.data == "name":
+            name = str(callee_node.children[0])
+        else:
+            raise self.error(node, "not supported: call through an expression")
+        span = self.span(node)
+        if name in HOST_LAUNCH_CALLS:
+            raise self.error(node, f"{name} must be used as a statement")
+        if self.lookup_var(name) is not None:
+            raise self.error(callee_node, f"'{name}' is a variable, not a function")
+        fn = self.functions.get(name)
+        if fn is not None:
+            return ir.Call(name, args, fn.ret, targs, span)
+        intrinsic = lookup(name)
+        if intrinsic is not None:
+            return ir.Call(name, args, intrinsic.return_type([a.type for a in args]), targs, span)
+        return ir.Call(name, args, Unknown(), targs, span)
+
+    def x_init_list(self, node: Tree) -> ir.Expr:
+        return ir.InitList(tuple(self.expr(c) for c in node.children), Unknown(), self.span(node))
+
+
+def named(t: Type, name: str) -> Type:
+    """A typedef'd vector type keeps the user's name (floatx4) for printing."""
+    if isinstance(t, Vector) and t.kind is VecKind.EXT and t.name is None:
+        return Vector(t.of, t.lanes, t.kind, name)
+    return t
+
+
+def _callee_name(node: Tree) -> str | None:
+    c = node.children[0]
+    if isinstance(c, Tree) and c.data == "name":
+        return str(c.children[0])
+    return None
+
+
+def parse_number(text: str, span: Span | None) -> ir.Const:
+    t = text.lower()
+    if t.startswith("0x"):
+        digits = t.rstrip("ul")
+        value = int(digits, 16)
+        unsigned = "u" in t[len(digits):]
+        longs = t[len(digits):].count("l")
+        return ir.Const(value, _int_type(value, unsigned, longs, hexa=True), text, span)
+    if any(c in t for c in ".e") or (t.endswith("f") and not t.startswith("0x")):
+        if t.endswith("f"):
+            return ir.Const(float(t[:-1]), F32, text, span)
+        return ir.Const(float(t.rstrip("l")), F64, text, span)
+    digits = t.rstrip("ul")
+    suffix = t[len(digits):]
+    value = int(digits, 8) if len(digits) > 1 and digits.startswith("0") else int(digits)
+    return ir.Const(value, _int_type(value, "u" in suffix, suffix.count("l"), hexa=False), text, span)
+
+
+def _int_type(value: int, unsigned: bool, longs: int, hexa: bool) -> Type:
+    if unsigned:
+        return U64 if longs or value > 0xFFFFFFFF else U32
+    if longs or value > 0xFFFFFFFF:
+        return I64 if value < 2**63 else U64
+    if value > 0x7FFFFFFF:
+        return U32 if hexa else I64
+    return I32
+
+
+def binary_type(op: str, a: Type, b: Type, builder: Builder, node) -> Type:
+    if op in ("<", ">", "<=", ">=", "==", "!=", "&&", "||"):
+        return BOOL
+    if isinstance(a, (Pointer, Array)) and op in "+-":
+        if isinstance(b, (Pointer, Array)):
+            return I64
+        return a if isinstance(a, Pointer) else Pointer(a.of, a.space)
+    if isinstance(b, (Pointer, Array)) and op == "+":
+        return b if isinstance(b, Pointer) else Pointer(b.of, b.space)
+    if isinstance(a, Vector) or isinstance(b, Vector):
+        return a if isinstance(a, Vector) else b
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        if op in ("<<", ">>"):
+            return scalar(promote(a.dtype))
+        return scalar(common(a.dtype, b.dtype))
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        return Unknown()
+    raise builder.error(node, f"invalid operands to '{op}': {a.c()} and {b.c()}")
+
+
+def fold(e: ir.Expr) -> int | float | None:
+    """Evaluate a constant expression (array sizes, template arguments); None if not constant."""
+    if isinstance(e, ir.Const):
+        return e.value
+    if isinstance(e, ir.EnumConst):
+        return e.value
+    if isinstance(e, ir.SizeOf):
+        return sizeof(e.of)
+    if isinstance(e, ir.Cast):
+        v = fold(e.operand)
+        if v is None:
+            return None
+        return int(v) if isinstance(e.type, Scalar) and e.type.dtype.is_int else v
+    if isinstance(e, ir.Unary):
+        v = fold(e.operand)
+        if v is None:
+            return None
+        return {"-": lambda x: -x, "+": lambda x: x, "!": lambda x: int(not x), "~": lambda x: ~int(x)}[e.op](v)
+    if isinstance(e, ir.Binary):
+        a, b = fold(e.left), fold(e.right)
+        if a is None or b is None:
+            return None
+        is_int = isinstance(e.type, Scalar) and e.type.dtype.is_int
+        ops = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
+               "/": lambda: (int(a / b) if is_int else a / b) if b else None,
+               "%": lambda: (a - b * int(a / b)) if b else None, "<<": lambda: a << b, ">>": lambda: a >> b,
+               "<": lambda: int(a < b), ">": lambda: int(a > b), "<=": lambda: int(a <= b),
+               ">=": lambda: int(a >= b), "==": lambda: int(a == b), "!=": lambda: int(a != b),
+               "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
+               "&&": lambda: int(bool(a) and bool(b)), "||": lambda: int(bool(a) or bool(b))}
+        return ops[e.op]()
+    if isinstance(e, ir.Ternary):
+        c = fold(e.cond)
+        return None if c is None else fold(e.then if c else e.other)
+    return None
+
+
+def sizeof(t: Type) -> int | None:
+    if isinstance(t, Scalar):
+        return t.dtype.size
+    if isinstance(t, Pointer):
+        return 8
+    if isinstance(t, Vector):
+        return t.of.size * t.lanes if t.kind is not VecKind.STRUCT or t.lanes != 3 else t.of.size * 3
+    if isinstance(t, Array):
+        inner = sizeof(t.of)
+        return None if inner is None or t.size is None else inner * t.size
+    return None
+
+
+def build_module(result: ParseResult, platform: ir.Platform) -> ir.Module:
+    return Builder(result, platform).module(result.tree)

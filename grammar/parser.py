@@ -1,0 +1,287 @@
+"""Source text -> Lark parse tree: tokenize, preprocess, classify identifiers, LALR parse.
+
+Identifiers are classified before parsing (the classic C "lexer hack"): names of built-in and
+platform types, `typedef`/`using` names and template type parameters become TYPE_NAME,
+template functions TEMPLATE_NAME, qualifiers and memory spaces QUAL. That keeps the grammar
+LALR(1) and fast.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import lark
+from lark.lexer import Lexer, Token
+
+from xpiler.diagnostics import SourceFile, Span, XpilerError, not_supported
+
+from .lexer import Tok, tokenize
+from .preprocess import Pragma, Preprocessed, preprocess
+
+GRAMMAR = Path(__file__).with_name("c_core.lark")
+
+BUILTIN_TYPES = frozenset("""
+void char int float double bool auto size_t ptrdiff_t intptr_t uintptr_t
+int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t int8 int16 int32 fix8 int4x2_t
+half __half half2 __half2 __nv_bfloat16 __nv_bfloat162 bfloat16 bfloat16_t __bf16 _Float16 __fp16
+char1 char2 char3 char4 uchar1 uchar2 uchar3 uchar4 short2 short4 ushort2 ushort4
+int1 int2 int3 int4 uint1 uint2 uint3 uint4 long2 long4 float1 float2 float3 float4
+double2 double4 dim3
+__m128 __m128i __m128d __m256 __m256i __m256d __m512 __m512i __m512d
+__mmask8 __mmask16 __mmask32 __mmask64
+cudaError_t cudaStream_t cudaEvent_t hipError_t hipStream_t hipEvent_t
+cnrtQueue_t cnrtDim3_t cnrtFunctionType_t cnrtRet_t cnrtNotifier_t mluMemcpyDirection_t
+fragment
+""".split())
+
+QUALIFIERS = frozenset("""
+const volatile static inline constexpr thread_local register
+__forceinline__ __inline__ __inline __noinline__ __device__ __global__ __host__
+__shared__ __constant__ __managed__ __restrict__ __restrict restrict
+__mlu_global__ __mlu_entry__ __mlu_func__ __mlu_device__ __mlu_host__
+__nram__ __wram__ __mlu_shared__ __ldram__ __mlu_const__
+""".split())
+
+TYPE_MODIFIERS = frozenset("signed unsigned long short".split())
+
+UNSUPPORTED = {
+    "goto": "goto", "class": "class", "struct": "struct", "union": "union", "enum": "enum",
+    "new": "operator new", "delete": "operator delete", "try": "exceptions", "throw": "exceptions",
+    "catch": "exceptions", "operator": "operator overloading", "virtual": "virtual functions",
+    "asm": "inline assembly", "__asm__": "inline assembly", "__asm": "inline assembly",
+    "friend": "friend declarations", "mutable": "mutable", "decltype": "decltype",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _lark() -> lark.Lark:
+    return lark.Lark(GRAMMAR.read_text(), parser="lalr", lexer=_TokenLexer,
+                     propagate_positions=True, maybe_placeholders=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _literal_terminals() -> dict[str, str]:
+    """Text of every quoted literal in the grammar -> its terminal name."""
+    table = {}
+    for t in _lark().terminals:
+        if t.pattern.type == "str":
+            table[t.pattern.value] = t.name
+    return table
+
+
+class _TokenLexer(Lexer):
+    """Feeds the already-classified tokens to Lark."""
+
+    def __init__(self, lexer_conf):
+        pass
+
+    def lex(self, tokens):
+        yield from tokens
+
+
+@dataclass
+class ParseResult:
+    tree: lark.Tree
+    pre: Preprocessed
+    file: SourceFile
+
+
+def parse_tree(text: str, filename: str = "<input>") -> ParseResult:
+    """Parse a whole file; raises XpilerError with a position on any error."""
+    file = SourceFile(filename, text)
+    pre = preprocess(tokenize(file))
+    tokens = _classify(pre.tokens)
+    try:
+        tree = _lark().parse(tokens)
+    except lark.exceptions.UnexpectedToken as e:
+        raise _syntax_error(e, tokens, file) from None
+    except lark.exceptions.UnexpectedEOF as e:
+        last = tokens[-1] if tokens else None
+        span = _span_of(last, file) if last is not None else Span(file, 1, 1)
+        raise XpilerError(span, "unexpected end of file") from None
+    return ParseResult(tree, pre, file)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _scan_type_names(toks: list) -> tuple[set[str], set[str], set[int]]:
+    """Names the file declares as types (typedef, using, template parameters), templates, and
+    the ids of the tokens that declare them (those stay identifiers for the grammar)."""
+    types: set[str] = set()
+    defining: set[int] = set()
+    templates: set[str] = set()
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if not isinstance(t, Tok) or t.kind != "id":
+            continue
+        if t.text == "typedef":
+            depth, last = 0, None
+            j = i + 1
+            while j < n and not (isinstance(toks[j], Tok) and toks[j].text == ";" and depth == 0):
+                u = toks[j]
+                if isinstance(u, Tok):
+                    if u.text == "__attribute__":
+                        # skip the attribute's parentheses
+                        j += 1
+                        d = 0
+                        while j < n:
+                            if toks[j].text == "(":
+                                d += 1
+                            elif toks[j].text == ")":
+                                d -= 1
+                                if d == 0:
+                                    break
+                            j += 1
+                    elif u.text in "([{":
+                        depth += 1
+                    elif u.text in ")]}":
+                        depth -= 1
+                    elif u.kind == "id" and depth == 0:
+                        last = u
+                j += 1
+            if last is not None:
+                types.add(last.text)
+                defining.add(id(last))
+        elif t.text == "using" and i + 2 < n and isinstance(toks[i + 2], Tok) and toks[i + 2].text == "=":
+            types.add(toks[i + 1].text)
+            defining.add(id(toks[i + 1]))
+        elif t.text == "template" and i + 1 < n and toks[i + 1].text == "<":
+            j, depth = i + 2, 1
+            while j < n and depth:
+                u = toks[j]
+                if u.text == "<":
+                    depth += 1
+                elif u.text == ">":
+                    depth -= 1
+                elif u.text in ("typename", "class") and j + 1 < n:
+                    types.add(toks[j + 1].text)
+                    defining.add(id(toks[j + 1]))
+                j += 1
+            # the function name: the identifier before the first '(' at depth 0
+            while j < n and not (isinstance(toks[j], Tok) and toks[j].text == "("):
+                if toks[j].text in ("__launch_bounds__", "__attribute__", "alignas", "__align__"):
+                    j = _skip_parens(toks, j + 1)
+                    continue
+                j += 1
+            if j < n and isinstance(toks[j - 1], Tok) and toks[j - 1].kind == "id":
+                templates.add(toks[j - 1].text)
+    return types, templates, defining
+
+
+def _skip_parens(toks: list, j: int) -> int:
+    """Index just past the balanced parenthesis group starting at toks[j] (if any)."""
+    if j >= len(toks) or toks[j].text != "(":
+        return j
+    depth = 0
+    while j < len(toks):
+        if toks[j].text == "(":
+            depth += 1
+        elif toks[j].text == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return j
+
+
+def _merge_qualified(toks: list) -> list:
+    """`a::b::c` becomes one identifier token with that text (position of `a`)."""
+    out: list = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if isinstance(t, Tok) and (t.kind == "id" or t.text == "::") and i + 1 < n:
+            parts = [t.text]
+            j = i + 1
+            if t.text == "::":
+                parts = [""]
+                j = i
+                if not (j + 1 < n and isinstance(toks[j + 1], Tok) and toks[j + 1].kind == "id"):
+                    out.append(t); i += 1; continue
+            while j + 1 < n and isinstance(toks[j], Tok) and toks[j].text == "::" \
+                    and isinstance(toks[j + 1], Tok) and toks[j + 1].kind == "id":
+                parts.append(toks[j + 1].text)
+                j += 2
+            if len(parts) > 1:
+                out.append(Tok("id", "::".join(parts).lstrip(":") if parts[0] == "" else "::".join(parts),
+                               t.line, t.col, t.file, t.hide, t.origin))
+                i = j
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _classify(items: list) -> list[Token]:
+    items = _merge_qualified(items)
+    types, templates, defining = _scan_type_names(items)
+    literal = _literal_terminals()
+    out: list[Token] = []
+    for t in items:
+        if isinstance(t, Pragma):
+            out.append(Token("PRAGMA", t.text, line=t.span.line, column=t.span.col))
+            continue
+        kind, text = t.kind, t.text
+        if kind == "id":
+            last = text.rsplit("::", 1)[-1]
+            if id(t) in defining:
+                name = "IDENT"
+            elif text in literal:
+                name = literal[text]
+            elif text in QUALIFIERS:
+                name = "QUAL"
+            elif text in TYPE_MODIFIERS:
+                name = "TYPE_MOD"
+            elif text in UNSUPPORTED:
+                name = "UNSUPPORTED"
+            elif text in types or text in BUILTIN_TYPES or (last == "fragment" and "::" in text):
+                name = "TYPE_NAME"
+            elif text in templates or last in templates:
+                name = "TEMPLATE_NAME"
+            else:
+                name = "IDENT"
+        elif kind == "num":
+            name = "NUMBER"
+        elif kind == "str":
+            name = "STRING"
+        elif kind == "char":
+            name = "CHAR"
+        else:
+            name = literal.get(text)
+            if name is None:
+                raise XpilerError(t.span, f"unexpected {text!r}")
+        tok = Token(name, text, line=t.line, column=t.col, end_line=t.line,
+                    end_column=t.col + len(text))
+        out.append(tok)
+    return out
+
+
+def _span_of(tok: Token, file: SourceFile) -> Span:
+    return Span(file, tok.line or 1, tok.column or 1, len(str(tok)))
+
+
+_FRIENDLY = {"RBRACE": "'}'", "LBRACE": "'{'", "SEMICOLON": "';'", "RPAR": "')'", "LPAR": "'('",
+             "RSQB": "']'", "COMMA": "','", "IDENT": "an identifier", "TYPE_NAME": "a type",
+             "NUMBER": "a number", "COLON": "':'", "MORETHAN": "'>'", "EQUAL": "'='"}
+
+
+def _syntax_error(e: lark.exceptions.UnexpectedToken, tokens: list[Token], file: SourceFile) -> XpilerError:
+    tok = e.token
+    span = _span_of(tok, file)
+    text = str(tok)
+    if tok.type == "UNSUPPORTED":
+        return not_supported(span, UNSUPPORTED[text])
+    if text == "[" and {"RSQB"} & set(e.expected) == set() and "LSQB" not in e.expected:
+        return not_supported(span, "lambda expressions") if _looks_like_lambda(tok, tokens) else \
+            XpilerError(span, f"unexpected '['")
+    if tok.type == "$END":
+        return XpilerError(span, "unexpected end of file")
+    expected = sorted(_FRIENDLY.get(x, repr(x.lower())) for x in e.expected if x in _FRIENDLY)
+    hint = f"; expected {', '.join(expected[:5])}" if expected else ""
+    what = "identifier" if tok.type == "IDENT" else ("type" if tok.type == "TYPE_NAME" else "token")
+    return XpilerError(span, f"syntax error: unexpected {what} '{text}'{hint}")
+
+
+def _looks_like_lambda(tok: Token, tokens: list[Token]) -> bool:
+    return True

@@ -1,0 +1,129 @@
+"""Names the platforms' headers provide: index variables, named constants, enumerators, type names.
+
+Data only; the front end resolves identifiers against these tables.
+"""
+from __future__ import annotations
+
+import math
+
+from .types import (DIM3, DType, F32, F64, I32, U32, Opaque, Scalar, Type, VecKind, Vector,
+                    Void, scalar)
+
+# CUDA/HIP built-in structs (member access gives U32) and their legacy HIP spellings.
+INDEX_STRUCTS = ("threadIdx", "blockIdx", "blockDim", "gridDim")
+HIP_LEGACY_INDEX = {f"hip{a}_{c}": f"{b}.{c}" for a, b in
+                    (("ThreadIdx", "threadIdx"), ("BlockIdx", "blockIdx"),
+                     ("BlockDim", "blockDim"), ("GridDim", "gridDim")) for c in "xyz"}
+
+# BANG task built-ins, and warpSize; all int-like.
+SCALAR_BUILTINS = {name: I32 for name in (
+    "taskId", "taskIdX", "taskIdY", "taskIdZ", "taskDim", "taskDimX", "taskDimY", "taskDimZ",
+    "coreId", "coreDim", "clusterId", "clusterDim", "warpSize")}
+
+NAMED_CONSTANTS: dict[str, tuple[float | int, Type]] = {
+    "INFINITY": (math.inf, F32), "HUGE_VALF": (math.inf, F32), "CUDART_INF_F": (math.inf, F32),
+    "NAN": (math.nan, F32), "CUDART_NAN_F": (math.nan, F32),
+    "FLT_MAX": (3.4028234663852886e38, F32), "__FLT_MAX__": (3.4028234663852886e38, F32),
+    "FLT_MIN": (1.1754943508222875e-38, F32), "FLT_EPSILON": (1.1920928955078125e-07, F32),
+    "DBL_MAX": (1.7976931348623157e308, F64), "M_PI": (math.pi, F64), "M_SQRT2": (math.sqrt(2), F64),
+    "M_SQRT1_2": (math.sqrt(0.5), F64), "M_E": (math.e, F64), "M_LOG2E": (math.log2(math.e), F64),
+    "M_2_SQRTPI": (2 / math.sqrt(math.pi), F64), "M_1_PI": (1 / math.pi, F64),
+    "INT_MAX": (2**31 - 1, I32), "INT_MIN": (-2**31, I32), "UINT_MAX": (2**32 - 1, U32),
+    "true": (1, scalar(DType.BOOL)), "false": (0, scalar(DType.BOOL)),
+    "NULL": (0, I32), "nullptr": (0, I32),
+    "CHAR_BIT": (8, I32), "SCHAR_MAX": (127, I32), "SCHAR_MIN": (-128, I32),
+    "SHRT_MAX": (32767, I32), "SHRT_MIN": (-32768, I32), "UCHAR_MAX": (255, I32),
+}
+
+_ENUMS: dict[str, list[str]] = {
+    "cudaMemcpyKind": ["cudaMemcpyHostToHost", "cudaMemcpyHostToDevice", "cudaMemcpyDeviceToHost",
+                       "cudaMemcpyDeviceToDevice", "cudaMemcpyDefault"],
+    "hipMemcpyKind": ["hipMemcpyHostToHost", "hipMemcpyHostToDevice", "hipMemcpyDeviceToHost",
+                      "hipMemcpyDeviceToDevice", "hipMemcpyDefault"],
+    "cnrtMemTransDir_t": ["cnrtMemcpyHostToDev", "cnrtMemcpyDevToDev", "cnrtMemcpyDevToHost",
+                          "cnrtMemcpyHostToHost"],
+    "mluMemcpyDirection_t": ["GDRAM2NRAM", "NRAM2GDRAM", "LDRAM2NRAM", "NRAM2LDRAM", "GDRAM2WRAM",
+                             "WRAM2GDRAM", "LDRAM2WRAM", "WRAM2LDRAM", "NRAM2NRAM", "NRAM2WRAM",
+                             "WRAM2NRAM", "GDRAM2SRAM", "SRAM2GDRAM", "LDRAM2SRAM", "SRAM2LDRAM",
+                             "SRAM2NRAM", "NRAM2SRAM", "SRAM2WRAM", "WRAM2SRAM", "GDRAM2GDRAM",
+                             "GDRAM2LDRAM", "LDRAM2GDRAM", "LDRAM2LDRAM", "SRAM2SRAM"],
+    "wmma::layout_t": ["wmma::mem_row_major", "wmma::mem_col_major"],
+    "wmma::use": ["wmma::matrix_a", "wmma::matrix_b", "wmma::accumulator"],
+    "wmma::layout": ["wmma::row_major", "wmma::col_major"],
+    "cudaError_t": ["cudaSuccess"],
+    "hipError_t": ["hipSuccess"],
+    "cnrtRet_t": ["cnrtSuccess", "CNRT_RET_SUCCESS"],
+    "_MM_HINT": ["_MM_HINT_T0", "_MM_HINT_T1", "_MM_HINT_T2", "_MM_HINT_NTA"],
+}
+ENUM_CONSTANTS: dict[str, tuple[int, Type]] = {
+    name: (value, Opaque(enum)) for enum, names in _ENUMS.items() for value, name in enumerate(names)
+}
+# cnrtFunctionType_t values are core counts (bang.md §2.2)
+for _name, _value in (("cnrtFuncTypeBlock", 1), ("cnrtFuncTypeUnion1", 4), ("cnrtFuncTypeUnion2", 8),
+                      ("cnrtFuncTypeUnion4", 16), ("cnrtFuncTypeUnion8", 32),
+                      ("cnrtFuncTypeUnion16", 64), ("CNRT_FUNC_TYPE_BLOCK", 1),
+                      ("CNRT_FUNC_TYPE_UNION1", 4), ("CNRT_FUNC_TYPE_UNION2", 8),
+                      ("CNRT_FUNC_TYPE_UNION4", 16), ("CNRT_FUNC_TYPE_UNION8", 32)):
+    ENUM_CONSTANTS[_name] = (_value, Opaque("cnrtFunctionType_t"))
+for _name, _value in (("CNRT_MEM_TRANS_DIR_HOST2DEV", 0), ("CNRT_MEM_TRANS_DIR_DEV2DEV", 1),
+                      ("CNRT_MEM_TRANS_DIR_DEV2HOST", 2)):
+    ENUM_CONSTANTS[_name] = (_value, Opaque("cnrtMemTransDir_t"))
+# wmma names may be spelled with the full namespace
+for _name in list(ENUM_CONSTANTS):
+    if _name.startswith("wmma::"):
+        ENUM_CONSTANTS["nvcuda::" + _name] = ENUM_CONSTANTS[_name]
+
+
+def _v(d: DType, n: int, kind: VecKind, name: str) -> Vector:
+    return Vector(d, n, kind, name)
+
+
+NAMED_TYPES: dict[str, Type] = {
+    "float": F32, "double": F64, "int": I32, "char": scalar(DType.I8), "bool": scalar(DType.BOOL),
+    "size_t": scalar(DType.U64), "ptrdiff_t": scalar(DType.I64), "intptr_t": scalar(DType.I64),
+    "uintptr_t": scalar(DType.U64),
+    "int8_t": scalar(DType.I8), "int16_t": scalar(DType.I16), "int32_t": I32,
+    "int64_t": scalar(DType.I64), "uint8_t": scalar(DType.U8), "uint16_t": scalar(DType.U16),
+    "uint32_t": U32, "uint64_t": scalar(DType.U64), "int8": scalar(DType.I8), "fix8": scalar(DType.I8),
+    "int16": scalar(DType.I16), "int32": I32,
+    "half": scalar(DType.F16), "__half": scalar(DType.F16), "_Float16": scalar(DType.F16),
+    "__fp16": scalar(DType.F16), "__nv_bfloat16": scalar(DType.BF16), "bfloat16": scalar(DType.BF16),
+    "bfloat16_t": scalar(DType.BF16), "__bf16": scalar(DType.BF16),
+    "half2": _v(DType.F16, 2, VecKind.STRUCT, "half2"), "__half2": _v(DType.F16, 2, VecKind.STRUCT, "__half2"),
+    "dim3": DIM3, "uint3": _v(DType.U32, 3, VecKind.STRUCT, "uint3"),
+    "__m128": _v(DType.F32, 4, VecKind.SIMD, "__m128"), "__m128i": _v(DType.I64, 2, VecKind.SIMD, "__m128i"),
+    "__m128d": _v(DType.F64, 2, VecKind.SIMD, "__m128d"), "__m256": _v(DType.F32, 8, VecKind.SIMD, "__m256"),
+    "__m256i": _v(DType.I64, 4, VecKind.SIMD, "__m256i"), "__m256d": _v(DType.F64, 4, VecKind.SIMD, "__m256d"),
+    "__m512": _v(DType.F32, 16, VecKind.SIMD, "__m512"), "__m512i": _v(DType.I64, 8, VecKind.SIMD, "__m512i"),
+    "__m512d": _v(DType.F64, 8, VecKind.SIMD, "__m512d"),
+    "__mmask8": scalar(DType.U8), "__mmask16": scalar(DType.U16), "__mmask32": U32,
+    "__mmask64": scalar(DType.U64),
+}
+for _base, _d in (("char", DType.I8), ("uchar", DType.U8), ("short", DType.I16), ("ushort", DType.U16),
+                  ("int", DType.I32), ("uint", DType.U32), ("long", DType.I64), ("float", DType.F32),
+                  ("double", DType.F64)):
+    for _n in (1, 2, 3, 4):
+        NAMED_TYPES[f"{_base}{_n}"] = _v(_d, _n, VecKind.STRUCT, f"{_base}{_n}")
+for _name in ("cudaError_t", "hipError_t", "cudaStream_t", "hipStream_t", "cudaEvent_t", "hipEvent_t",
+              "cnrtQueue_t", "cnrtRet_t", "cnrtNotifier_t", "cnrtFunctionType_t",
+              "mluMemcpyDirection_t"):
+    NAMED_TYPES.setdefault(_name, Opaque(_name))
+NAMED_TYPES["void"] = Void()
+NAMED_TYPES["cnrtDim3_t"] = _v(DType.U32, 3, VecKind.STRUCT, "cnrtDim3_t")
+
+
+def type_modifiers(mods: list[str], base: Scalar | None) -> Scalar:
+    """`unsigned`, `long long`, `short` ... combined with an optional base (int, char)."""
+    unsigned = "unsigned" in mods
+    longs = mods.count("long")
+    if "short" in mods:
+        d = DType.U16 if unsigned else DType.I16
+    elif base is not None and base.dtype in (DType.I8,):
+        d = DType.U8 if unsigned else DType.I8
+    elif base is not None and base.dtype in (DType.F64,):
+        d = DType.F64                                     # long double: modelled as double
+    elif longs:
+        d = DType.U64 if unsigned else DType.I64
+    else:
+        d = DType.U32 if unsigned else DType.I32
+    return scalar(d)

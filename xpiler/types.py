@@ -1,0 +1,244 @@
+"""Element types, memory spaces and the type terms of the Kernel IR, with C's conversion rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+
+class DType(Enum):
+    """Scalar element types: (C spelling, numpy dtype name, bits, kind: b/i/u/f)."""
+    BOOL = ("bool", "bool", 8, "b")
+    I8 = ("int8_t", "int8", 8, "i")
+    U8 = ("uint8_t", "uint8", 8, "u")
+    I16 = ("int16_t", "int16", 16, "i")
+    U16 = ("uint16_t", "uint16", 16, "u")
+    I32 = ("int", "int32", 32, "i")
+    U32 = ("unsigned int", "uint32", 32, "u")
+    I64 = ("long long", "int64", 64, "i")
+    U64 = ("unsigned long long", "uint64", 64, "u")
+    F16 = ("half", "float16", 16, "f")
+    BF16 = ("bfloat16", "uint16", 16, "f")      # stored as raw bits in numpy
+    F32 = ("float", "float32", 32, "f")
+    F64 = ("double", "float64", 64, "f")
+
+    @property
+    def c_name(self) -> str:
+        return self.value[0]
+
+    @property
+    def np(self) -> np.dtype:
+        return np.dtype(self.value[1])
+
+    @property
+    def bits(self) -> int:
+        return self.value[2]
+
+    @property
+    def size(self) -> int:
+        return self.value[2] // 8
+
+    @property
+    def is_float(self) -> bool:
+        return self.value[3] == "f"
+
+    @property
+    def is_int(self) -> bool:
+        return self.value[3] in "iub"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.value[3] in "if"
+
+
+class Space(Enum):
+    """Where a buffer lives. GENERIC: a pointer whose space the code does not say."""
+    GENERIC = "generic"
+    GLOBAL = "global"
+    SHARED = "shared"
+    LOCAL = "local"
+    CONSTANT = "constant"
+    NRAM = "nram"
+    WRAM = "wram"
+    SRAM = "sram"
+    LDRAM = "ldram"
+    HOST = "host"
+
+
+SPACE_QUALIFIERS = {
+    "__shared__": Space.SHARED, "__constant__": Space.CONSTANT, "__nram__": Space.NRAM,
+    "__wram__": Space.WRAM, "__mlu_shared__": Space.SRAM, "__ldram__": Space.LDRAM,
+    "__mlu_const__": Space.CONSTANT,
+}
+
+
+class Type:
+    """Base of the type terms."""
+
+    def c(self) -> str:
+        raise NotImplementedError(type(self).__name__)
+
+    @property
+    def elem(self) -> DType | None:
+        """The element type this type is made of (None for void, opaque)."""
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Void(Type):
+    def c(self) -> str:
+        return "void"
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown(Type):
+    """The type of a call to a function xpiler has no signature for."""
+    def c(self) -> str:
+        return "<unknown>"
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar(Type):
+    dtype: DType
+
+    def c(self) -> str:
+        return self.dtype.c_name
+
+    @property
+    def elem(self) -> DType:
+        return self.dtype
+
+
+@dataclass(frozen=True, slots=True)
+class Pointer(Type):
+    to: Type
+    space: Space = Space.GENERIC
+    const: bool = False
+    restrict: bool = False
+
+    def c(self) -> str:
+        return ("const " if self.const else "") + self.to.c() + "*" + (" __restrict__" if self.restrict else "")
+
+    @property
+    def elem(self) -> DType | None:
+        return self.to.elem
+
+
+@dataclass(frozen=True, slots=True)
+class Array(Type):
+    of: Type
+    size: int | None        # None: unsized (extern __shared__ T a[])
+    space: Space = Space.LOCAL
+
+    def c(self) -> str:
+        return f"{self.of.c()}[{'' if self.size is None else self.size}]"
+
+    @property
+    def elem(self) -> DType | None:
+        return self.of.elem
+
+    @property
+    def count(self) -> int:
+        """Total number of scalar elements (all dimensions)."""
+        inner = self.of.count if isinstance(self.of, Array) else 1
+        return (self.size or 0) * inner
+
+
+class VecKind(Enum):
+    STRUCT = "struct"       # CUDA/HIP float4: members .x .y .z .w
+    EXT = "ext"             # GCC/clang vector extension: v[i], element-wise operators
+    SIMD = "simd"           # x86 __m512/__m512i: only through intrinsics
+
+
+@dataclass(frozen=True, slots=True)
+class Vector(Type):
+    of: DType
+    lanes: int
+    kind: VecKind = VecKind.EXT
+    name: str | None = None     # the spelling the user wrote (float4, __m512i, floatx4)
+
+    def c(self) -> str:
+        return self.name or f"{self.of.c_name}x{self.lanes}"
+
+    @property
+    def elem(self) -> DType:
+        return self.of
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment(Type):
+    """A wmma fragment: a warp-collective m×n, m×k or k×n tile (layout per lane unspecified)."""
+    use: str                # matrix_a, matrix_b, accumulator
+    m: int
+    n: int
+    k: int
+    of: DType
+    layout: str | None      # row_major, col_major, None for accumulators
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return {"matrix_a": (self.m, self.k), "matrix_b": (self.k, self.n)}.get(self.use, (self.m, self.n))
+
+    def c(self) -> str:
+        lay = f", wmma::{self.layout}" if self.layout else ""
+        return f"wmma::fragment<wmma::{self.use}, {self.m}, {self.n}, {self.k}, {self.of.c_name}{lay}>"
+
+    @property
+    def elem(self) -> DType:
+        return self.of
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque(Type):
+    """Runtime handles and enums: cudaStream_t, cnrtQueue_t, cudaMemcpyKind, ..."""
+    name: str
+
+    def c(self) -> str:
+        return self.name
+
+
+def scalar(d: DType) -> Scalar:
+    return _SCALARS[d]
+
+
+_SCALARS = {d: Scalar(d) for d in DType}
+BOOL, I32, U32, I64, U64, F32, F64, F16 = (scalar(DType.BOOL), scalar(DType.I32), scalar(DType.U32),
+                                           scalar(DType.I64), scalar(DType.U64), scalar(DType.F32),
+                                           scalar(DType.F64), scalar(DType.F16))
+DIM3 = Vector(DType.U32, 3, VecKind.STRUCT, "dim3")
+
+# ---- C conversion rules ----------------------------------------------------------------------
+
+_INT_RANK = {DType.BOOL: 0, DType.I8: 1, DType.U8: 1, DType.I16: 2, DType.U16: 2, DType.I32: 3,
+             DType.U32: 3, DType.I64: 4, DType.U64: 4}
+_FLOAT_RANK = {DType.F16: 1, DType.BF16: 1, DType.F32: 2, DType.F64: 3}
+
+
+def promote(d: DType) -> DType:
+    """Integer promotion: anything narrower than int becomes int."""
+    if d.is_int and _INT_RANK[d] < 3:
+        return DType.I32
+    return d
+
+
+def common(a: DType, b: DType) -> DType:
+    """The usual arithmetic conversions of C (half with half stays half, as in CUDA)."""
+    if a.is_float or b.is_float:
+        if not a.is_float:
+            return b
+        if not b.is_float:
+            return a
+        if a == b:
+            return a
+        return a if _FLOAT_RANK[a] > _FLOAT_RANK[b] else (b if _FLOAT_RANK[b] > _FLOAT_RANK[a] else DType.F32)
+    a, b = promote(a), promote(b)
+    if a == b:
+        return a
+    ra, rb = _INT_RANK[a], _INT_RANK[b]
+    if a.is_signed == b.is_signed:
+        return a if ra >= rb else b
+    unsigned, signed = (a, b) if not a.is_signed else (b, a)
+    if _INT_RANK[unsigned] >= _INT_RANK[signed]:
+        return unsigned
+    return signed
