@@ -29,7 +29,7 @@ def parse(text: str, filename: str = "<input>", platform: ir.Platform | str | No
     """Source text -> Kernel IR module. Raises XpilerError (with position) on bad input."""
     if not isinstance(platform, ir.Platform):
         platform = platform_of(filename, platform)
-    return build_module(parse_tree(text, filename), platform)
+    return build_module(parse_tree(text, filename, platform.value), platform)
 
 
 def parse_file(path: str | Path, platform: str | None = None) -> ir.Module:

@@ -13,7 +13,9 @@ from xpiler import ir
 from xpiler.builtins import (ENUM_CONSTANTS, HIP_LEGACY_INDEX, INDEX_STRUCTS, NAMED_CONSTANTS,
                              NAMED_TYPES, SCALAR_BUILTINS, type_modifiers)
 from xpiler.diagnostics import SourceFile, Span, XpilerError, not_supported
+from xpiler.constfold import fold
 from xpiler.intrinsics import lookup
+from xpiler.types import sizeof
 from xpiler.types import (BOOL, DIM3, F32, F64, I32, I64, U32, U64, Array, DType, Fragment, Opaque,
                           Pointer, Scalar, Space, SPACE_QUALIFIERS, Type, Unknown, VecKind, Vector,
                           Void, common, promote, scalar)
@@ -784,56 +786,6 @@ def binary_type(op: str, a: Type, b: Type, builder: Builder, node) -> Type:
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return Unknown()
     raise builder.error(node, f"invalid operands to '{op}': {a.c()} and {b.c()}")
-
-
-def fold(e: ir.Expr) -> int | float | None:
-    """Evaluate a constant expression (array sizes, template arguments); None if not constant."""
-    if isinstance(e, ir.Const):
-        return e.value
-    if isinstance(e, ir.EnumConst):
-        return e.value
-    if isinstance(e, ir.SizeOf):
-        return sizeof(e.of)
-    if isinstance(e, ir.Cast):
-        v = fold(e.operand)
-        if v is None:
-            return None
-        return int(v) if isinstance(e.type, Scalar) and e.type.dtype.is_int else v
-    if isinstance(e, ir.Unary):
-        v = fold(e.operand)
-        if v is None:
-            return None
-        return {"-": lambda x: -x, "+": lambda x: x, "!": lambda x: int(not x), "~": lambda x: ~int(x)}[e.op](v)
-    if isinstance(e, ir.Binary):
-        a, b = fold(e.left), fold(e.right)
-        if a is None or b is None:
-            return None
-        is_int = isinstance(e.type, Scalar) and e.type.dtype.is_int
-        ops = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
-               "/": lambda: (int(a / b) if is_int else a / b) if b else None,
-               "%": lambda: (a - b * int(a / b)) if b else None, "<<": lambda: a << b, ">>": lambda: a >> b,
-               "<": lambda: int(a < b), ">": lambda: int(a > b), "<=": lambda: int(a <= b),
-               ">=": lambda: int(a >= b), "==": lambda: int(a == b), "!=": lambda: int(a != b),
-               "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
-               "&&": lambda: int(bool(a) and bool(b)), "||": lambda: int(bool(a) or bool(b))}
-        return ops[e.op]()
-    if isinstance(e, ir.Ternary):
-        c = fold(e.cond)
-        return None if c is None else fold(e.then if c else e.other)
-    return None
-
-
-def sizeof(t: Type) -> int | None:
-    if isinstance(t, Scalar):
-        return t.dtype.size
-    if isinstance(t, Pointer):
-        return 8
-    if isinstance(t, Vector):
-        return t.of.size * t.lanes if t.kind is not VecKind.STRUCT or t.lanes != 3 else t.of.size * 3
-    if isinstance(t, Array):
-        inner = sizeof(t.of)
-        return None if inner is None or t.size is None else inner * t.size
-    return None
 
 
 def build_module(result: ParseResult, platform: ir.Platform) -> ir.Module:

@@ -87,10 +87,21 @@ class ParseResult:
     file: SourceFile
 
 
-def parse_tree(text: str, filename: str = "<input>") -> ParseResult:
+# Macros the platform compilers predefine (BANG sizes are MLU370's, in KB: bang.md §3).
+PREDEFINED = {
+    "cuda": {"__CUDACC__": "1", "__NVCC__": "1"},
+    "hip": {"__HIPCC__": "1", "__HIP_PLATFORM_AMD__": "1", "__HIP__": "1"},
+    "bang": {"__BANG__": "1", "__BANG_ARCH__": "372", "__MLU_NRAM_SIZE__": "768",
+             "__MLU_WRAM_SIZE__": "1024", "__MLU_SRAM_SIZE__": "4096"},
+    "vnni": {"__AVX512F__": "1", "__AVX512VNNI__": "1", "__AVX512VL__": "1", "__AVX512BW__": "1",
+             "__x86_64__": "1", "__GNUC__": "12"},
+}
+
+
+def parse_tree(text: str, filename: str = "<input>", platform: str | None = None) -> ParseResult:
     """Parse a whole file; raises XpilerError with a position on any error."""
     file = SourceFile(filename, text)
-    pre = preprocess(tokenize(file))
+    pre = preprocess(tokenize(file), PREDEFINED.get(platform or "", {}))
     tokens = _classify(pre.tokens)
     try:
         tree = _lark().parse(tokens)

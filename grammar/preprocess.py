@@ -40,7 +40,7 @@ def preprocess(items: list, predefined: dict[str, str] | None = None) -> Preproc
     result = Preprocessed([])
     macros = result.macros
     for name, value in (predefined or {}).items():
-        macros[name] = Macro(name, None, tuple(Tok("num", value, 0, 0) for _ in [0]))
+        macros[name] = Macro(name, None, (Tok("num", value, 0, 0),))
     # stack of (taking, seen_true, in_else) for #if nesting
     cond: list[list[bool]] = []
     active = True

@@ -242,3 +242,16 @@ def common(a: DType, b: DType) -> DType:
     if _INT_RANK[unsigned] >= _INT_RANK[signed]:
         return unsigned
     return signed
+
+
+def sizeof(t: Type) -> int | None:
+    if isinstance(t, Scalar):
+        return t.dtype.size
+    if isinstance(t, Pointer):
+        return 8
+    if isinstance(t, Vector):
+        return t.of.size * t.lanes if t.kind is not VecKind.STRUCT or t.lanes != 3 else t.of.size * 3
+    if isinstance(t, Array):
+        inner = sizeof(t.of)
+        return None if inner is None or t.size is None else inner * t.size
+    return None

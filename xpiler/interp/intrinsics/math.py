@@ -1,0 +1,146 @@
+"""C/CUDA/HIP math library functions and half/bfloat16 conversions (float32 in, float32 out).
+
+Results are numpy's float32 functions (within a few ulp of correctly rounded); the platform
+libraries differ by their own documented ulp bounds (cuda.md §7, hip.md §5), so comparisons use
+tolerances.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from xpiler.types import Scalar
+
+from ..memory import bf16_to_f32, f32_to_bf16
+from ..values import convert
+from . import semantics
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+
+def _float_arg(call, value, i=0):
+    t = call.args[i].type
+    return convert(value, t.dtype if isinstance(t, Scalar) else None, call.type.dtype
+                   if isinstance(call.type, Scalar) and call.type.dtype.is_float else t.dtype)
+
+
+def _as(call, result):
+    """Round a float64/float32 result to the call's result type."""
+    if isinstance(call.type, Scalar):
+        return convert(np.asarray(result), None, call.type.dtype)
+    return result
+
+
+UNARY = {
+    "exp": np.exp, "log": np.log, "log2": np.log2, "log10": np.log10, "sqrt": np.sqrt,
+    "tanh": np.tanh, "sin": np.sin, "cos": np.cos, "tan": np.tan, "fabs": np.abs, "floor": np.floor,
+    "ceil": np.ceil, "trunc": np.trunc, "rint": np.rint, "exp2": np.exp2, "expm1": np.expm1,
+    "log1p": np.log1p, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh,
+    "cosh": np.cosh, "cbrt": np.cbrt, "erf": _erf, "erfc": _erfc,
+    "round": lambda x: np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5)),
+    "rsqrt": lambda x: 1.0 / np.sqrt(x), "__frcp_rn": lambda x: 1.0 / x,
+    "__saturatef": lambda x: np.clip(x, 0.0, 1.0),
+}
+ALIASES = {"__expf": "exp", "__logf": "log", "__sinf": "sin", "__cosf": "cos", "__fsqrt_rn": "sqrt",
+           "abs": "fabs"}
+
+
+def _unary(fn):
+    def impl(m, call, args, mask):
+        x = _float_arg(call, args[0])
+        with np.errstate(all="ignore"):
+            if x.dtype.kind in "iu":
+                return np.abs(x) if fn is np.abs else _as(call, fn(x.astype(np.float64)))
+            if fn in (_erf, _erfc):
+                return _as(call, fn(x.astype(np.float64)))
+            return _as(call, fn(x))
+    return impl
+
+
+for _name, _fn in UNARY.items():
+    semantics(_name, _name + "f", "std::" + _name)(_unary(_fn))
+for _alias, _target in ALIASES.items():
+    semantics(_alias, "std::" + _alias)(_unary(UNARY[_target]))
+
+
+def _binary(fn):
+    def impl(m, call, args, mask):
+        x = _float_arg(call, args[0], 0)
+        y = _float_arg(call, args[1], 1)
+        with np.errstate(all="ignore"):
+            return _as(call, fn(x, y))
+    return impl
+
+
+semantics("fmaxf", "fmax", "std::fmax")(_binary(np.fmax))
+semantics("fminf", "fmin", "std::fmin")(_binary(np.fmin))
+semantics("powf", "pow", "__powf", "std::pow")(_binary(np.power))
+semantics("fmodf", "fmod")(_binary(np.fmod))
+semantics("atan2f", "atan2")(_binary(np.arctan2))
+semantics("__fdividef")(_binary(np.divide))
+semantics("copysignf", "copysign")(_binary(np.copysign))
+# std::max(a, b) = (a < b) ? b : a ; std::min(a, b) = (b < a) ? b : a   (vnni.md §8)
+semantics("max", "std::max")(_binary(lambda a, b: np.where(a < b, b, a)))
+semantics("min", "std::min")(_binary(lambda a, b: np.where(b < a, b, a)))
+
+
+@semantics("fmaf", "fma", "std::fma")
+def fma(m, call, args, mask):
+    x, y, z = (np.asarray(_float_arg(call, a, i), np.float64) for i, a in enumerate(args))
+    return _as(call, x * y + z)      # one rounding (float64 product of floats is exact)
+
+
+@semantics("__float2half", "__float2half_rn")
+def float2half(m, call, args, mask):
+    return np.asarray(args[0], np.float32).astype(np.float16)
+
+
+@semantics("__half2float", "__low2float")
+def half2float(m, call, args, mask):
+    return np.asarray(args[0]).astype(np.float32)
+
+
+@semantics("__float2bfloat16", "__float2bfloat16_rn")
+def float2bf16(m, call, args, mask):
+    return bf16_to_f32(f32_to_bf16(np.asarray(args[0], np.float32)))
+
+
+@semantics("__bfloat162float")
+def bf162float(m, call, args, mask):
+    return np.asarray(args[0], np.float32)
+
+
+@semantics("__hadd", "__hsub", "__hmul", "__hdiv")
+def half_arith(m, call, args, mask):
+    a = np.asarray(args[0], np.float16)
+    b = np.asarray(args[1], np.float16)
+    op = {"__hadd": np.add, "__hsub": np.subtract, "__hmul": np.multiply, "__hdiv": np.divide}[call.callee]
+    return op(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
+
+
+@semantics("__hfma")
+def hfma(m, call, args, mask):
+    a, b, c = (np.asarray(x, np.float16).astype(np.float64) for x in args)
+    return (a * b + c).astype(np.float16)
+
+
+@semantics("__int_as_float")
+def int_as_float(m, call, args, mask):
+    return np.asarray(args[0], np.int32).view(np.float32)
+
+
+@semantics("__float_as_int")
+def float_as_int(m, call, args, mask):
+    return np.asarray(args[0], np.float32).view(np.int32)
+
+
+@semantics("__uint_as_float")
+def uint_as_float(m, call, args, mask):
+    return np.asarray(args[0], np.uint32).view(np.float32)
+
+
+@semantics("__float_as_uint")
+def float_as_uint(m, call, args, mask):
+    return np.asarray(args[0], np.float32).view(np.uint32)

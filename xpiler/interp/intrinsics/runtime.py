@@ -1,0 +1,117 @@
+"""Host runtime APIs: device allocation and copies for CUDA, HIP and CNRT; C library memory calls."""
+from __future__ import annotations
+
+import numpy as np
+
+from xpiler import ir
+from xpiler.types import Pointer, Space, sizeof
+
+from ..memory import Buffer, Ptr
+from ..values import VarRef
+from . import semantics
+
+SUCCESS = np.asarray(0, np.int32)
+
+
+def _target_pointee_size(expr: ir.Expr) -> int:
+    """Element size of the pointer variable behind `(void**)&d_x`."""
+    while isinstance(expr, (ir.Cast, ir.AddressOf)):
+        expr = expr.operand
+    t = expr.type
+    return (sizeof(t.to) or 1) if isinstance(t, Pointer) else 1
+
+
+def _scalar(v) -> int:
+    return int(np.asarray(v).reshape(-1)[0])
+
+
+@semantics("cudaMalloc", "hipMalloc", "cnrtMalloc")
+def device_malloc(m, call, args, mask):
+    ref, nbytes = args[0], _scalar(args[1])
+    if not isinstance(ref, VarRef):
+        m.error(call.span, f"{call.callee} needs the address of a pointer variable")
+    name = call.args[0]
+    while isinstance(name, (ir.Cast, ir.AddressOf)):
+        name = name.operand
+    buf = Buffer.zeros(getattr(name, "name", "device buffer"), Space.GLOBAL, nbytes)
+    if m.memory.check_races:
+        buf.log = []
+    m.runtime.device_buffers.append(buf)
+    ref.frame[ref.name] = Ptr(buf, np.zeros((), np.int64), _target_pointee_size(call.args[0]))
+    return SUCCESS
+
+
+@semantics("cudaFree", "hipFree", "cnrtFree", "free")
+def device_free(m, call, args, mask):
+    return SUCCESS
+
+
+def _materialise(m, call, value):
+    """A host register variable used as memory (`cudaMemcpy(d, &x, ...)`): a temporary buffer."""
+    if not isinstance(value, VarRef):
+        return value, None
+    current = np.asarray(value.frame[value.name])
+    buf = Buffer.from_array(value.name, Space.HOST, current.reshape(-1))
+    return Ptr(buf, np.zeros((), np.int64), current.dtype.itemsize), (value, current)
+
+
+def _copy(m, call, dst, src, nbytes):
+    dst, back = _materialise(m, call, dst)
+    src, _ = _materialise(m, call, src)
+    if not isinstance(dst, Ptr) or not isinstance(src, Ptr):
+        raise m.error(call.span, f"{call.callee}: both arguments must be pointers")
+    if nbytes < 0:
+        raise m.error(call.span, f"{call.callee}: negative size {nbytes}")
+    try:
+        m.memory.copy_bytes(dst, src, np.asarray(nbytes, np.int64), np.ones(1, bool))
+    except Exception as e:          # MemoryFault: name the call
+        from ..memory import MemoryFault
+        if isinstance(e, MemoryFault):
+            raise m.error(call.span, f"{call.callee}: {e.message}") from None
+        raise
+    if back is not None:
+        ref, current = back
+        ref.frame[ref.name] = dst.buffer.as_array(current.dtype).reshape(current.shape).copy()
+    return SUCCESS
+
+
+@semantics("cudaMemcpy", "hipMemcpy", "cnrtMemcpy", "memcpy", "std::memcpy")
+def memcpy(m, call, args, mask):
+    return _copy(m, call, args[0], args[1], _scalar(args[2]))
+
+
+@semantics("cudaMemset", "hipMemset", "cnrtMemset", "memset", "std::memset")
+def memset(m, call, args, mask):
+    ptr, value, nbytes = args[0], _scalar(args[1]) & 0xFF, _scalar(args[2])
+    src = Buffer.from_array("memset", Space.HOST, np.full(max(nbytes, 0), value, np.uint8))
+    _copy(m, call, ptr, Ptr(src, np.zeros((), np.int64)), nbytes)
+    return SUCCESS
+
+
+@semantics("malloc", "aligned_alloc", "std::malloc", "_mm_malloc")
+def host_malloc(m, call, args, mask):
+    nbytes = _scalar(args[-1] if call.callee in ("malloc", "std::malloc") else
+                     (args[1] if call.callee == "aligned_alloc" else args[0]))
+    buf = Buffer.zeros("heap", Space.HOST, nbytes)
+    return Ptr(buf, np.zeros((), np.int64), 1)
+
+
+@semantics("_mm_free")
+def host_free(m, call, args, mask):
+    return None
+
+
+@semantics("cudaDeviceSynchronize", "hipDeviceSynchronize", "cudaGetLastError", "hipGetLastError",
+           "cnrtQueueSync", "cnrtSyncQueue", "cnrtQueueDestroy", "cnrtDestroyQueue", "cnrtSetDevice",
+           "cudaSetDevice", "hipSetDevice", "cudaStreamSynchronize", "hipStreamSynchronize",
+           "cudaFuncSetAttribute", "hipFuncSetAttribute", "cudaStreamDestroy", "hipStreamDestroy")
+def no_op_success(m, call, args, mask):
+    return SUCCESS
+
+
+@semantics("cnrtQueueCreate", "cnrtCreateQueue", "cudaStreamCreate", "hipStreamCreate")
+def create_queue(m, call, args, mask):
+    ref = args[0]
+    if isinstance(ref, VarRef):
+        ref.frame[ref.name] = np.asarray(1, np.int64)
+    return SUCCESS

@@ -1,0 +1,875 @@
+"""The lock-step evaluator: runs IR statements for L lanes at once, with masks for divergence.
+
+A lane is a CUDA/HIP thread, a BANG task, or (L = 1) the single thread of host code and vnni
+functions. Control flow keeps a boolean mask of active lanes; loops run until no lane wants
+another iteration; `break`/`continue`/`return` retire lanes from the mask. Loads and stores
+touch active lanes only, so guards like `if (i < n)` behave as on hardware.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from xpiler import ir
+from xpiler.diagnostics import Span, XpilerError
+from xpiler.types import (Array, DType, Fragment, Opaque, Pointer, Scalar, Space, Type, Unknown,
+                          VecKind, Vector, Void, common, promote, sizeof)
+
+from . import intrinsics
+from .memory import Buffer, Memory, MemoryFault, Ptr, find_races
+from .values import (FragmentValue, VarRef, c_div, c_mod, convert, np_dtype, select, vector_width)
+
+MAX_LOOP_ITERATIONS = 50_000_000
+
+
+class Frame:
+    __slots__ = ("scopes", "returned", "ret", "function", "static")
+
+    def __init__(self, function: ir.Function | None, lanes: int):
+        self.scopes: list[dict] = [{}]
+        self.returned = np.zeros(lanes, bool)
+        self.ret = None
+        self.function = function
+        self.static: dict = {}
+
+
+class Cell:
+    """A scalar or vector variable that lives in memory (`__shared__ float s;`, `__nram__ int n;`)."""
+    __slots__ = ("ptr", "type")
+
+    def __init__(self, ptr: Ptr, t: Type):
+        self.ptr = ptr
+        self.type = t
+
+
+MEMORY_SPACES = (Space.SHARED, Space.SRAM, Space.NRAM, Space.WRAM, Space.LDRAM, Space.CONSTANT)
+
+
+class Loop:
+    __slots__ = ("stop", "broke")
+
+    def __init__(self, lanes: int):
+        self.stop = np.zeros(lanes, bool)      # lanes that did break or continue this iteration
+        self.broke = np.zeros(lanes, bool)
+
+
+class Machine:
+    """Executes IR for `lanes` lanes of one platform over a shared `Memory`."""
+
+    def __init__(self, module: ir.Module, memory: Memory, lanes: int, builtins: dict | None = None,
+                 groups: dict | None = None, runtime=None):
+        self.module = module
+        self.platform = module.platform
+        self.memory = memory
+        self.L = lanes
+        self.builtins = builtins or {}
+        # lane groupings: "block" (per-block index), "warp" (warp index), "lane" (lane in warp),
+        # "cluster" (BANG cluster) — arrays of shape (L,)
+        self.groups = groups or {}
+        self.runtime = runtime          # the Interpreter (launches, options, report)
+        self.frames: list[Frame] = []
+        self.loops: list[Loop | None] = []
+        self.shared_cache: dict = {}
+
+    # ---- errors -------------------------------------------------------------------------------
+    def where(self, lane: int | None) -> str:
+        if lane is None:
+            return ""
+        if self.platform in (ir.Platform.CUDA, ir.Platform.HIP) and "threadIdx.x" in self.builtins:
+            t = [int(np.broadcast_to(self.builtins[f"threadIdx.{c}"], (self.L,))[lane]) for c in "xyz"]
+            b = [int(np.broadcast_to(self.builtins[f"blockIdx.{c}"], (self.L,))[lane]) for c in "xyz"]
+            return f" (block ({b[0]}, {b[1]}, {b[2]}), thread ({t[0]}, {t[1]}, {t[2]}))"
+        if "taskId" in self.builtins:
+            return f" (task {int(np.broadcast_to(self.builtins['taskId'], (self.L,))[lane])})"
+        return ""
+
+    def fault(self, span: Span | None, e: MemoryFault) -> XpilerError:
+        return XpilerError(span, e.message + self.where(e.lane))
+
+    def error(self, span: Span | None, message: str, lane: int | None = None) -> XpilerError:
+        return XpilerError(span, message + self.where(lane))
+
+    # ---- variables ----------------------------------------------------------------------------
+    @property
+    def frame(self) -> Frame:
+        return self.frames[-1]
+
+    def lookup(self, name: str, span=None):
+        for scope in reversed(self.frame.scopes):
+            if name in scope:
+                return scope[name]
+        for scope in self.frames[0].scopes[:1]:
+            if name in scope:
+                return scope[name]
+        raise self.error(span, f"internal: variable '{name}' has no value")
+
+    def assign_var(self, name: str, value, mask: np.ndarray, t: Type) -> None:
+        for scope in reversed(self.frame.scopes):
+            if name in scope:
+                old = scope[name]
+                break
+        else:
+            raise XpilerError(None, f"internal: assignment to unknown variable '{name}'")
+        if isinstance(t, (Scalar, Vector)) and isinstance(value, np.ndarray):
+            if mask.all():
+                new = np.broadcast_to(value, _shape(old, value)).copy() if value.shape != np.shape(old) else value
+            else:
+                if np.ndim(old) < np.ndim(value) or (np.ndim(old) == np.ndim(value) and np.shape(old) != np.shape(value)
+                                                     and np.shape(old)[0] == 1 if np.ndim(old) else False):
+                    old = np.broadcast_to(old, _shape(old, value, self.L, vector=isinstance(t, Vector)))
+                if np.ndim(old) == 0 or (isinstance(t, Vector) and np.shape(old)[0] == 1):
+                    old = np.broadcast_to(old, (self.L,) + np.shape(old)[1:] if isinstance(t, Vector)
+                                          else (self.L,))
+                new = select(mask, value, old, vector=isinstance(t, Vector))
+            scope[name] = new
+        elif isinstance(value, Ptr) and isinstance(old, Ptr) and not mask.all():
+            if old.buffer is not value.buffer and old.buffer is not None:
+                raise self.error(None, "not supported: a pointer that points into different buffers "
+                                       "in different threads")
+            scope[name] = Ptr(value.buffer, select(mask, value.offsets, np.broadcast_to(old.offsets, mask.shape)),
+                              value.elem_size)
+        else:
+            scope[name] = value
+
+    # ---- statements ---------------------------------------------------------------------------
+    def live(self, mask: np.ndarray) -> np.ndarray:
+        m = mask & ~self.frame.returned
+        loop = self.loops[-1] if self.loops else None
+        if loop is not None:
+            m &= ~loop.stop
+        return m
+
+    def run_block(self, stmts, mask: np.ndarray) -> None:
+        for s in stmts:
+            m = self.live(mask)
+            if not m.any():
+                return
+            self.exec(s, m)
+
+    def exec(self, s: ir.Stmt, m: np.ndarray) -> None:
+        getattr(self, "s_" + type(s).__name__)(s, m)
+
+    def s_Block(self, s: ir.Block, m) -> None:
+        self.frame.scopes.append({})
+        try:
+            self.run_block(s.stmts, m)
+        finally:
+            self.frame.scopes.pop()
+
+    def s_PragmaStmt(self, s, m) -> None:
+        pass
+
+    def s_ExprStmt(self, s: ir.ExprStmt, m) -> None:
+        self.eval(s.expr, m)
+
+    def s_Decl(self, s: ir.Decl, m) -> None:
+        t = s.type
+        scope = self.frame.scopes[-1]
+        if isinstance(t, Array):
+            scope[s.name] = self.allocate(s, m)
+            return
+        if s.space in MEMORY_SPACES and isinstance(t, (Scalar, Vector)):
+            cell_decl = ir.Decl(s.name, Array(t, 1, s.space), None, None, s.storage, s.space, s.span)
+            ptr = self.allocate(cell_decl, m, key=id(s))
+            scope[s.name] = Cell(ptr, t)
+            if s.init is not None:
+                self.store(ir.Var(s.name, t), self.initial(t, s.init, m), t, m, s.span)
+            return
+        if isinstance(t, Fragment):
+            rows, cols = t.shape
+            scope[s.name] = FragmentValue(np.zeros((self.groups.get("warps", 1), rows, cols),
+                                                   np.float64 if t.of.is_float else np.int64))
+            return
+        if s.ctor_args is not None:
+            value = self.construct(t, s.ctor_args, m, s.span)
+        elif s.init is not None:
+            value = self.initial(t, s.init, m)
+        elif isinstance(t, Pointer):
+            value = Ptr(None, np.zeros((), np.int64), 1)
+        elif isinstance(t, (Scalar, Vector)):
+            width = (vector_width(t),) if isinstance(t, Vector) else ()
+            value = np.zeros((1,) + width if width else (), np_dtype(t))
+        else:
+            value = None
+        if s.name in scope and isinstance(value, np.ndarray) and not m.all():
+            self.assign_var(s.name, value, m, t)
+        else:
+            scope[s.name] = value
+
+    def initial(self, t: Type, init: ir.Expr, m):
+        if isinstance(init, ir.InitList):
+            if isinstance(t, Vector):
+                width = vector_width(t)
+                out = np.zeros((1, width), np_dtype(t))
+                for i, item in enumerate(init.items[:width]):
+                    v = self.eval(item, m)
+                    out = np.broadcast_to(out, np.broadcast_shapes(out.shape, (np.size(v) if np.ndim(v) else 1, width))).copy()
+                    out[:, i] = convert(v, _dtype(item.type), t.of) if t.kind is not VecKind.SIMD else v
+                return out
+            if isinstance(t, Scalar) and init.items:
+                return convert(self.eval(init.items[0], m), _dtype(init.items[0].type), t.dtype)
+            raise self.error(init.span, f"not supported: initializer list for {t.c()}")
+        value = self.eval(init, m)
+        return self.coerce(value, init.type, t, init.span)
+
+    def coerce(self, value, src: Type, dst: Type, span=None):
+        """Convert a value on assignment/initialisation from `src` to `dst` (C's rules)."""
+        if isinstance(value, np.generic):
+            value = np.asarray(value)
+        if isinstance(dst, Scalar):
+            if isinstance(value, np.ndarray):
+                return convert(value, _dtype(src), dst.dtype)
+            raise self.error(span, f"cannot convert a {src.c()} to {dst.c()}")
+        if isinstance(dst, Vector) and isinstance(value, np.ndarray):
+            if isinstance(src, Scalar):                                 # broadcast scalar to vector
+                v = convert(value, src.dtype, dst.of)
+                return np.repeat(np.atleast_1d(v)[:, None], dst.lanes, axis=1)
+            return value
+        return value
+
+    def construct(self, t: Type, args, m, span):
+        if isinstance(t, Vector) and t.kind is VecKind.STRUCT:
+            vals = [convert(self.eval(a, m), _dtype(a.type), t.of) for a in args]
+            default = 1 if t.name in ("dim3", "cnrtDim3_t") else 0
+            vals += [np.asarray(default, np_dtype(t))] * (t.lanes - len(vals))
+            return np.stack(np.broadcast_arrays(*vals), axis=-1).reshape(-1, t.lanes)
+        if isinstance(t, Scalar) and len(args) == 1:
+            return convert(self.eval(args[0], m), _dtype(args[0].type), t.dtype)
+        raise self.error(span, f"not supported: constructor of {t.c()}")
+
+    def allocate(self, s: ir.Decl, m, key=None) -> Ptr:
+        """Storage for an array declaration, in its memory space (one copy per lane/block/cluster)."""
+        t = s.type
+        size = _sizeof(t)
+        if size is None:
+            if s.space is Space.SHARED and self.runtime is not None:
+                size = self.runtime.dynamic_shared_bytes
+            else:
+                raise self.error(s.span, f"array '{s.name}' has no size")
+        elem = _elem_size(t)
+        key = (key or id(s), id(self.frame))
+        if s.space is Space.SHARED:
+            group, count = self.groups.get("block"), self.groups.get("blocks", 1)
+        elif s.space is Space.SRAM:
+            group, count = self.groups.get("cluster"), self.groups.get("clusters", 1)
+        elif s.space in (Space.LOCAL, Space.NRAM, Space.WRAM, Space.LDRAM, Space.GENERIC):
+            group, count = (np.arange(self.L), self.L) if self.L > 1 else (None, 1)
+        else:
+            group, count = None, 1
+        cached = self.shared_cache.get(key)
+        if cached is None:
+            buf = Buffer.zeros(s.name, s.space, size * count)
+            buf.lane_stride = size if count > 1 else 0
+            if self.memory.check_races and s.space in (Space.SHARED, Space.SRAM):
+                buf.log = []
+            offsets = (group.astype(np.int64) * size) if group is not None else np.zeros((), np.int64)
+            cached = Ptr(buf, offsets, elem)
+            self.shared_cache[key] = cached
+            if self.runtime is not None:
+                self.runtime.buffers_in_flight.append(buf)
+        if s.init is not None:
+            self.init_array(cached, t, s.init, m)
+        return cached
+
+    def init_array(self, ptr: Ptr, t: Array, init: ir.Expr, m) -> None:
+        flat: list[ir.Expr] = []
+
+        def walk(e, tt):
+            if isinstance(e, ir.InitList) and isinstance(tt, Array):
+                n_inner = _count(tt.of)
+                for item in e.items:
+                    start = len(flat)
+                    walk(item, tt.of)
+                    flat.extend([None] * (n_inner - (len(flat) - start)))
+            else:
+                flat.append(e)
+        walk(init, t)
+        base = _base_scalar(t)
+        total = _count(t)
+        values = np.zeros(total, np_dtype(Scalar(base)))
+        for i, e in enumerate(flat[:total]):
+            if e is not None:
+                values[i] = convert(self.eval(e, m), _dtype(e.type), base).reshape(-1)[0]
+        self.memory.store(ptr, base, values[None, :], m, count=total)
+
+    def s_Assign(self, s: ir.Assign, m) -> None:
+        target = s.target
+        value = self.eval(s.value, m)
+        vtype = s.value.type
+        if s.op is not None:
+            current = self.eval(target, m)
+            value, vtype = self.arith(s.op, current, target.type, value, vtype, s.span, m)
+        self.store(target, value, vtype, m, s.span)
+
+    def store(self, target: ir.Expr, value, vtype: Type, m, span) -> None:
+        t = target.type
+        if isinstance(target, ir.Var) and isinstance(self.lookup(target.name), Cell):
+            ptr = self.lookup(target.name).ptr
+            return self.store_at(ptr, t, value, vtype, m, span)
+        if isinstance(target, ir.Var):
+            value = self.coerce(value, vtype, t, span) if not isinstance(value, (Ptr, VarRef)) else value
+            self.assign_var(target.name, value, m, t)
+            return
+        if isinstance(target, ir.Member) and isinstance(target.base.type, Vector) and \
+                not _in_memory(target.base):
+            base_val = self.eval(target.base, m)
+            idx = "xyzw".index(target.field)
+            v = convert(value, _dtype(vtype), target.base.type.of)
+            new = np.array(np.broadcast_to(base_val, _shape(base_val, np.asarray(v)[..., None] if np.ndim(v) else base_val, self.L, True)))
+            new[:, idx] = v
+            self.store(target.base, new, target.base.type, m, span)
+            return
+        if isinstance(target, ir.Index) and isinstance(target.base.type, Vector) and \
+                not _in_memory(target.base):
+            base_val = self.eval(target.base, m)
+            idx = self.eval(target.index, m)
+            v = convert(value, _dtype(vtype), target.base.type.of)
+            L = self.L
+            new = np.array(np.broadcast_to(base_val, (L, base_val.shape[-1])))
+            lanes = np.arange(L)
+            idx_b = np.broadcast_to(idx, (L,))
+            if (idx_b[m] < 0).any() or (idx_b[m] >= new.shape[1]).any():
+                raise self.error(span, "vector element index out of range")
+            new[lanes[m], idx_b[m]] = np.broadcast_to(v, (L,))[m]
+            self.store(target.base, new, target.base.type, m, span)
+            return
+        return self.store_at(self.address(target, m), t, value, vtype, m, span)
+
+    def store_at(self, ptr: Ptr, t: Type, value, vtype: Type, m, span) -> None:
+        if isinstance(t, Scalar):
+            v = convert(value, _dtype(vtype), t.dtype)
+            try:
+                self.memory.store(ptr, t.dtype, v, m)
+            except MemoryFault as e:
+                raise self.fault(span, e) from None
+        elif isinstance(t, Vector):
+            count = vector_width(t)
+            d = DType.U8 if t.kind is VecKind.SIMD else t.of
+            try:
+                self.memory.store(ptr, d, np.asarray(value), m, count=count)
+            except MemoryFault as e:
+                raise self.fault(span, e) from None
+        elif isinstance(t, Pointer):
+            raise self.error(span, "not supported: storing pointers in memory")
+        else:
+            raise self.error(span, f"not supported: assignment of {t.c()}")
+
+    def s_If(self, s: ir.If, m) -> None:
+        c = self.truth(self.eval(s.cond, m))
+        then_m = m & c
+        if then_m.any():
+            self.frame.scopes.append({})
+            self.exec(s.then, then_m)
+            self.frame.scopes.pop()
+        if s.other is not None:
+            else_m = self.live(m & ~c)
+            if else_m.any():
+                self.frame.scopes.append({})
+                self.exec(s.other, else_m)
+                self.frame.scopes.pop()
+
+    def s_For(self, s: ir.For, m) -> None:
+        self.frame.scopes.append({})
+        for st in s.init:
+            self.exec(st, m)
+        loop = Loop(self.L)
+        self.loops.append(loop)
+        active = m.copy()
+        iterations = 0
+        try:
+            while True:
+                if s.cond is not None:
+                    active = active & self.truth(self.eval(s.cond, active))
+                if not active.any():
+                    break
+                self.frame.scopes.append({})
+                self.exec(s.body, active)
+                self.frame.scopes.pop()
+                active = active & ~loop.broke & ~self.frame.returned
+                loop.stop[:] = False
+                for st in s.step:
+                    self.exec(st, active)
+                iterations += 1
+                if iterations > MAX_LOOP_ITERATIONS:
+                    raise self.error(s.span, "loop ran more than 50 million iterations; giving up")
+        finally:
+            self.loops.pop()
+            self.frame.scopes.pop()
+
+    def s_While(self, s: ir.While, m) -> None:
+        loop = Loop(self.L)
+        self.loops.append(loop)
+        active = m.copy()
+        first = s.do_while
+        iterations = 0
+        try:
+            while True:
+                if not first:
+                    active = active & self.truth(self.eval(s.cond, active))
+                first = False
+                if not active.any():
+                    break
+                self.frame.scopes.append({})
+                self.exec(s.body, active)
+                self.frame.scopes.pop()
+                active = active & ~loop.broke & ~self.frame.returned
+                loop.stop[:] = False
+                iterations += 1
+                if iterations > MAX_LOOP_ITERATIONS:
+                    raise self.error(s.span, "loop ran more than 50 million iterations; giving up")
+        finally:
+            self.loops.pop()
+
+    def s_Switch(self, s: ir.Switch, m) -> None:
+        value = self.eval(s.value, m)
+        loop = Loop(self.L)
+        self.loops.append(loop)
+        entered = np.zeros(self.L, bool)
+        any_match = np.zeros(self.L, bool)
+        for c in s.cases:
+            for v in c.values:
+                any_match |= np.broadcast_to(value == self.eval(v, m), (self.L,))
+        try:
+            for c in s.cases:
+                if c.values:
+                    hit = np.zeros(self.L, bool)
+                    for v in c.values:
+                        hit |= np.broadcast_to(value == self.eval(v, m), (self.L,))
+                else:
+                    hit = ~any_match
+                entered = entered | (m & hit)
+                run = entered & ~loop.broke
+                if run.any():
+                    self.run_block(c.body, run)
+        finally:
+            self.loops.pop()
+
+    def s_Break(self, s, m) -> None:
+        loop = self.loops[-1]
+        loop.broke |= m
+        loop.stop |= m
+
+    def s_Continue(self, s, m) -> None:
+        self.loops[-1].stop |= m
+
+    def s_Return(self, s: ir.Return, m) -> None:
+        f = self.frame
+        if s.value is not None:
+            value = self.coerce(self.eval(s.value, m), s.value.type, f.function.ret, s.span)
+            f.ret = value if f.ret is None else select(m, value, np.broadcast_to(f.ret, (self.L,) + np.shape(f.ret)[1:])
+                                                       if np.ndim(f.ret) == 0 else f.ret)
+        f.returned = f.returned | m
+
+    def s_Launch(self, s: ir.Launch, m) -> None:
+        config = [self.eval(c, m) for c in s.config]
+        args = [self.eval(a, m) for a in s.args]
+        self.runtime.launch(self, s, config, args)
+
+    # ---- expressions --------------------------------------------------------------------------
+    def truth(self, v) -> np.ndarray:
+        if isinstance(v, Ptr):
+            return np.broadcast_to(v.buffer is not None, (self.L,))
+        return np.broadcast_to(np.asarray(v) != 0, (self.L,))
+
+    def eval(self, e: ir.Expr, m):
+        v = getattr(self, "x_" + type(e).__name__)(e, m)
+        return np.asarray(v) if isinstance(v, np.generic) else v
+
+    def x_Const(self, e: ir.Const, m):
+        if isinstance(e.type, Scalar):
+            return np.asarray(e.value, np_dtype(e.type))
+        return np.asarray(e.value)
+
+    def x_EnumConst(self, e: ir.EnumConst, m):
+        return np.asarray(e.value, np.int32)
+
+    def x_Str(self, e: ir.Str, m):
+        return e.value
+
+    def x_TypeArg(self, e: ir.TypeArg, m):
+        return e.of
+
+    def x_Var(self, e: ir.Var, m):
+        if isinstance(e.type, Opaque) and e.type.name == "function":
+            return e.name
+        value = self.lookup(e.name, e.span)
+        if isinstance(value, Cell):
+            return self.load(e, m)
+        return value
+
+    def x_Builtin(self, e: ir.Builtin, m):
+        try:
+            return self.builtins[e.name]
+        except KeyError:
+            raise self.error(e.span, f"'{e.name}' is not available on {self.platform.value} "
+                                     f"in this context") from None
+
+    def x_Unary(self, e: ir.Unary, m):
+        v = self.eval(e.operand, m)
+        if e.op == "!":
+            return ~self.truth(v) if np.ndim(v) else np.asarray(not bool(v))
+        if isinstance(e.type, Scalar):
+            v = convert(v, _dtype(e.operand.type), e.type.dtype)
+        with np.errstate(over="ignore"):
+            if e.op == "-":
+                return -v
+            if e.op == "~":
+                return ~v
+            return v
+
+    def x_Binary(self, e: ir.Binary, m):
+        if e.op in ("&&", "||"):
+            a = self.truth(self.eval(e.left, m))
+            second = m & (a if e.op == "&&" else ~a)
+            b = self.truth(self.eval(e.right, second)) if second.any() else np.zeros(self.L, bool)
+            r = (a & b) if e.op == "&&" else (a | (b & second))
+            return r if self.L > 1 else r.reshape(self.L)
+        a = self.eval(e.left, m)
+        b = self.eval(e.right, m)
+        value, _ = self.arith(e.op, a, e.left.type, b, e.right.type, e.span, m, result=e.type)
+        return value
+
+    def arith(self, op: str, a, at: Type, b, bt: Type, span, m, result: Type | None = None):
+        """C arithmetic on values `a` (type at) and `b` (type bt) -> (value, type)."""
+        if isinstance(a, Ptr) or isinstance(b, Ptr):
+            return self.pointer_arith(op, a, at, b, bt, span)
+        if isinstance(at, Vector) or isinstance(bt, Vector):
+            return self.vector_arith(op, a, at, b, bt, span), (at if isinstance(at, Vector) else bt)
+        if not isinstance(at, Scalar) or not isinstance(bt, Scalar):
+            raise self.error(span, f"not supported: '{op}' on {at.c()} and {bt.c()}")
+        if op in ("<<", ">>"):
+            d = promote(at.dtype)
+            x = convert(a, at.dtype, d)
+            y = np.asarray(b).astype(np.int64)
+            with np.errstate(over="ignore"):
+                r = (x << y.astype(x.dtype)) if op == "<<" else (x >> y.astype(x.dtype))
+            return r.astype(register_np(d)), Scalar(d)
+        d = common(at.dtype, bt.dtype)
+        if d is DType.BOOL:
+            d = DType.I32
+        x = convert(a, at.dtype, d)
+        y = convert(b, bt.dtype, d)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if op == "+":
+                r = x + y
+            elif op == "-":
+                r = x - y
+            elif op == "*":
+                r = x * y
+            elif op in ("/", "%"):
+                if d.is_int:
+                    yb = np.broadcast_to(y, np.broadcast_shapes(np.shape(y), m.shape if m.ndim else ()))
+                    zero = (yb == 0) & (m if yb.ndim else True)
+                    if np.any(zero):
+                        lane = int(np.flatnonzero(zero)[0]) if np.ndim(zero) else None
+                        raise self.error(span, "integer division by zero", lane)
+                    safe = np.where(y == 0, 1, y).astype(y.dtype) if np.ndim(y) else y
+                    r = c_div(x, safe) if op == "/" else c_mod(x, safe)
+                else:
+                    r = x / y if op == "/" else np.fmod(x, y)
+            elif op == "<":
+                return x < y, Scalar(DType.BOOL)
+            elif op == ">":
+                return x > y, Scalar(DType.BOOL)
+            elif op == "<=":
+                return x <= y, Scalar(DType.BOOL)
+            elif op == ">=":
+                return x >= y, Scalar(DType.BOOL)
+            elif op == "==":
+                return x == y, Scalar(DType.BOOL)
+            elif op == "!=":
+                return x != y, Scalar(DType.BOOL)
+            elif op == "&":
+                r = x & y
+            elif op == "|":
+                r = x | y
+            elif op == "^":
+                r = x ^ y
+            else:
+                raise self.error(span, f"not supported: operator '{op}'")
+        if d is DType.BF16:
+            r = convert(np.asarray(r, np.float32), DType.F32, DType.BF16)
+        return np.asarray(r).astype(register_np(d), copy=False), Scalar(d)
+
+    def pointer_arith(self, op, a, at, b, bt, span):
+        if isinstance(a, Ptr) and isinstance(b, Ptr):
+            if op == "-":
+                return (a.offsets - b.offsets) // max(a.elem_size, 1), Scalar(DType.I64)
+            if op in ("==", "!=", "<", ">", "<=", ">="):
+                same = a.buffer is b.buffer
+                fn = {"==": np.equal, "!=": np.not_equal, "<": np.less, ">": np.greater,
+                      "<=": np.less_equal, ">=": np.greater_equal}[op]
+                if not same:
+                    return np.asarray(op == "!="), Scalar(DType.BOOL)
+                return fn(a.offsets, b.offsets), Scalar(DType.BOOL)
+        if isinstance(a, Ptr) and op in "+-":
+            delta = np.asarray(b).astype(np.int64) * a.elem_size
+            return a.add_bytes(delta if op == "+" else -delta), at
+        if isinstance(b, Ptr) and op == "+":
+            return b.add_bytes(np.asarray(a).astype(np.int64) * b.elem_size), bt
+        if op in ("==", "!=") and (isinstance(a, Ptr) or isinstance(b, Ptr)):
+            p = a if isinstance(a, Ptr) else b
+            null = p.buffer is None
+            return np.asarray(null if op == "==" else not null), Scalar(DType.BOOL)
+        raise self.error(span, f"not supported: pointer operation '{op}'")
+
+    def vector_arith(self, op, a, at, b, bt, span):
+        vt = at if isinstance(at, Vector) else bt
+        if vt.kind is VecKind.SIMD:
+            raise self.error(span, f"not supported: operator '{op}' on {vt.c()} (use intrinsics)")
+        def as_vec(v, t):
+            if isinstance(t, Vector):
+                return np.asarray(v)
+            return np.atleast_1d(convert(v, t.dtype, vt.of))[:, None]
+        x, y = as_vec(a, at), as_vec(b, bt)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            ops = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+            if op not in ops:
+                raise self.error(span, f"not supported: vector operator '{op}'")
+            if op == "/" and vt.of.is_int:
+                return c_div(x, y)
+            return ops[op](x, y).astype(register_np(vt.of))
+
+    def x_Ternary(self, e: ir.Ternary, m):
+        c = self.truth(self.eval(e.cond, m))
+        tm, fm = m & c, m & ~c
+        a = self.eval(e.then, tm) if tm.any() else None
+        b = self.eval(e.other, fm) if fm.any() else None
+        if a is None:
+            return self.coerce(b, e.other.type, e.type)
+        if b is None:
+            return self.coerce(a, e.then.type, e.type)
+        a = self.coerce(a, e.then.type, e.type)
+        b = self.coerce(b, e.other.type, e.type)
+        if isinstance(a, Ptr) or isinstance(b, Ptr):
+            if a.buffer is not b.buffer:
+                raise self.error(e.span, "not supported: a pointer that points into different buffers "
+                                         "in different threads")
+            return Ptr(a.buffer, np.where(c, a.offsets, b.offsets), a.elem_size)
+        return np.where(c if not isinstance(e.type, Vector) else c[:, None], a, b)
+
+    def x_Cast(self, e: ir.Cast, m):
+        v = self.eval(e.operand, m)
+        t = e.type
+        if isinstance(v, VarRef):
+            return v
+        if isinstance(t, Pointer):
+            if isinstance(v, Ptr):
+                return Ptr(v.buffer, v.offsets, _elem_size_of_pointee(t))
+            if isinstance(v, np.ndarray) and not np.any(v):
+                return Ptr(None, np.zeros((), np.int64), _elem_size_of_pointee(t))
+            raise self.error(e.span, "not supported: casting an integer to a pointer")
+        if isinstance(t, Scalar):
+            if isinstance(v, Ptr):
+                raise self.error(e.span, "not supported: casting a pointer to an integer")
+            return convert(v, _dtype(e.operand.type), t.dtype)
+        if isinstance(t, Vector) and isinstance(e.operand.type, Vector):
+            return v
+        return self.coerce(v, e.operand.type, t, e.span)
+
+    def address(self, e: ir.Expr, m) -> Ptr:
+        """The address of an lvalue in memory (Index, Deref, Member of a memory struct)."""
+        if isinstance(e, ir.Index):
+            base = self.eval(e.base, m)
+            if not isinstance(base, Ptr):
+                raise self.error(e.span, "not supported: indexing a value that is not in memory")
+            idx = np.asarray(self.eval(e.index, m)).astype(np.int64)
+            return base.add_bytes(idx * _elem_size(e.type) if not isinstance(e.type, Array)
+                                  else idx * (_sizeof(e.type) or 0))
+        if isinstance(e, ir.Deref):
+            p = self.eval(e.operand, m)
+            if not isinstance(p, Ptr):
+                raise self.error(e.span, "not supported: dereferencing a non-pointer")
+            return p
+        if isinstance(e, ir.Member) and isinstance(e.base.type, Vector):
+            base = self.address(e.base, m)
+            return Ptr(base.buffer, base.offsets + "xyzw".index(e.field) * e.base.type.of.size,
+                       e.base.type.of.size)
+        if isinstance(e, ir.Var) and isinstance(e.type, Array):
+            return self.lookup(e.name, e.span)
+        if isinstance(e, ir.Var) and isinstance(self.lookup(e.name, e.span), Cell):
+            return self.lookup(e.name, e.span).ptr
+        raise self.error(e.span, "not supported: address of this expression")
+
+    def load(self, e: ir.Expr, m):
+        ptr = self.address(e, m)
+        t = e.type
+        try:
+            if isinstance(t, Array):
+                return Ptr(ptr.buffer, ptr.offsets, _elem_size(t))
+            if isinstance(t, Scalar):
+                return self.memory.load(ptr, t.dtype, m)
+            if isinstance(t, Vector):
+                d = DType.U8 if t.kind is VecKind.SIMD else t.of
+                return self.memory.load(ptr, d, m, count=vector_width(t))
+        except MemoryFault as err:
+            raise self.fault(e.span, err) from None
+        raise self.error(e.span, f"not supported: loading a value of type {t.c()}")
+
+    def x_Index(self, e: ir.Index, m):
+        bt = e.base.type
+        if isinstance(bt, Vector) and not _in_memory(e.base):
+            v = self.eval(e.base, m)
+            idx = np.broadcast_to(np.asarray(self.eval(e.index, m)).astype(np.int64), (v.shape[0],))
+            return v[np.arange(v.shape[0]), np.clip(idx, 0, v.shape[1] - 1)]
+        if isinstance(e.base, ir.Member) and isinstance(e.base.base.type, Fragment):
+            raise self.error(e.span, "not supported: positional access to wmma fragment elements "
+                                     "(the per-lane layout is unspecified; cuda.md §9)")
+        return self.load(e, m)
+
+    def x_Deref(self, e: ir.Deref, m):
+        return self.load(e, m)
+
+    def x_Member(self, e: ir.Member, m):
+        bt = e.base.type
+        if isinstance(bt, Vector):
+            if _in_memory(e.base):
+                return self.load(e, m)
+            v = self.eval(e.base, m)
+            return v[:, "xyzw".index(e.field)] if v.shape[0] > 1 or self.L == 1 else v[0, "xyzw".index(e.field)]
+        if isinstance(bt, Fragment) and e.field == "num_elements":
+            rows, cols = bt.shape
+            ws = self.runtime.warp_size if self.runtime else 32
+            return np.asarray(rows * cols // ws, np.int32)
+        raise self.error(e.span, f"not supported: member '{e.field}' of {bt.c()}")
+
+    def x_AddressOf(self, e: ir.AddressOf, m):
+        inner = e.operand
+        if isinstance(inner, ir.Var) and not isinstance(inner.type, Array) \
+                and not isinstance(self.lookup(inner.name, e.span), Cell):
+            for frame_scope in reversed(self.frame.scopes):
+                if inner.name in frame_scope:
+                    return VarRef(inner.name, frame_scope)
+            raise self.error(e.span, f"internal: unknown variable {inner.name}")
+        ptr = self.address(inner, m)
+        return Ptr(ptr.buffer, ptr.offsets, _elem_size_of_pointee(e.type))
+
+    def x_SizeOf(self, e: ir.SizeOf, m):
+        size = _sizeof(e.of)
+        if size is None:
+            raise self.error(e.span, f"sizeof of {e.of.c()} is not known")
+        return np.asarray(size, np.uint64)
+
+    def x_InitList(self, e: ir.InitList, m):
+        raise self.error(e.span, "not supported: initializer list here")
+
+    def x_Call(self, e: ir.Call, m):
+        fn = self.module.function(e.callee)
+        if fn is not None and fn.body is not None:
+            return self.call_function(fn, e, m)
+        impl = intrinsics.lookup(e.callee, self.platform)
+        if impl is None:
+            if isinstance(e.type, (Vector, Scalar)) and e.callee == e.type.c():
+                return self.construct(e.type, e.args, m, e.span)
+            raise self.error(e.span, f"not supported: call to '{e.callee}' (no semantics in the "
+                                     f"intrinsic catalog)")
+        args = [self.eval(a, m) for a in e.args]
+        try:
+            return impl(self, e, args, m)
+        except MemoryFault as err:
+            raise self.fault(e.span, err) from None
+
+    def call_function(self, fn: ir.Function, e: ir.Call, m):
+        if len(self.frames) > 64:
+            raise self.error(e.span, "not supported: recursion deeper than 64 calls")
+        if len(e.args) != len(fn.params):
+            raise self.error(e.span, f"'{fn.name}' takes {len(fn.params)} arguments, {len(e.args)} given")
+        values = [self.eval(a, m) for a in e.args]
+        frame = Frame(fn, self.L)
+        for p, a, v in zip(fn.params, e.args, values):
+            frame.scopes[0][p.name] = self.coerce(v, a.type, p.type, e.span) \
+                if isinstance(v, np.ndarray) else v
+        self.frames.append(frame)
+        saved_loops = self.loops
+        self.loops = []
+        try:
+            self.run_block(fn.body.stmts, m)
+        finally:
+            self.frames.pop()
+            self.loops = saved_loops
+        return frame.ret
+
+    # ---- entry --------------------------------------------------------------------------------
+    def run_function(self, fn: ir.Function, args: list, mask: np.ndarray | None = None,
+                     template: dict | None = None):
+        frame = Frame(fn, self.L)
+        frame.scopes[0].update(template or {})
+        for p, v in zip(fn.params, args):
+            frame.scopes[0][p.name] = v
+        self.frames.append(frame)
+        try:
+            self.run_block(fn.body.stmts, np.ones(self.L, bool) if mask is None else mask)
+        finally:
+            self.frames.pop()
+        return frame.ret
+
+    def barrier(self, span, m) -> None:
+        """A block-wide barrier: all threads must arrive; then race logs are checked and reset."""
+        if self.L > 1 and not m.all():
+            block = self.groups.get("block")
+            if block is not None:
+                arrived = np.bincount(block[m], minlength=self.groups.get("blocks", 1))
+                expected = np.bincount(block, minlength=self.groups.get("blocks", 1))
+                live = np.bincount(block[~self.frame.returned], minlength=self.groups.get("blocks", 1))
+                if np.any((arrived > 0) & (arrived < live)) and np.any(arrived != expected):
+                    raise self.error(span, "barrier reached by only some threads of a block "
+                                           "(a condition around __syncthreads() depends on the thread)")
+        self.check_races(span)
+
+    def check_races(self, span) -> None:
+        if not self.memory.check_races or self.runtime is None:
+            return
+        for buf in self.runtime.buffers_in_flight:
+            if buf.log is None:
+                continue
+            group = self.groups.get("block") if buf.space in (Space.SHARED, Space.GLOBAL) else self.groups.get("cluster")
+            hit = find_races(buf, group)
+            if hit is not None:
+                offset, la, lb = hit
+                self.runtime.report.races.append(
+                    f"{span!r}: race on '{buf.name}' byte {offset}: written by{self.where(la)} and "
+                    f"accessed by{self.where(lb)} with no barrier between")
+
+
+def register_np(d: DType) -> np.dtype:
+    from .memory import register_dtype
+    return register_dtype(d)
+
+
+def _dtype(t: Type) -> DType | None:
+    return t.dtype if isinstance(t, Scalar) else None
+
+
+def _shape(old, value, L=None, vector=False):
+    return np.broadcast_shapes(np.shape(old), np.shape(value))
+
+
+def _in_memory(e: ir.Expr) -> bool:
+    """Is this vector-typed expression an lvalue in memory (a[i], *p) rather than a register?"""
+    return isinstance(e, (ir.Index, ir.Deref)) and not (isinstance(e, ir.Index) and isinstance(e.base.type, Vector))
+
+
+def _sizeof(t: Type) -> int | None:
+    return sizeof(t)
+
+
+def _elem_size(t: Type) -> int:
+    s = _sizeof(t)
+    return s if s else 1
+
+
+def _elem_size_of_pointee(t: Pointer) -> int:
+    if isinstance(t.to, Void) or isinstance(t.to, Opaque) or isinstance(t.to, Unknown):
+        return 1
+    return _elem_size(t.to)
+
+
+def _count(t: Type) -> int:
+    return t.size * _count(t.of) if isinstance(t, Array) and t.size else 1
+
+
+def _base_scalar(t: Type) -> DType:
+    while isinstance(t, Array):
+        t = t.of
+    if isinstance(t, Scalar):
+        return t.dtype
+    raise XpilerError(None, f"not supported: initialised array of {t.c()}")

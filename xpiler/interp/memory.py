@@ -1,0 +1,241 @@
+"""Memory of the interpreter: byte buffers with typed, vectorised, checked access.
+
+A `Buffer` is a flat byte array with a name and a memory space; it remembers which bytes were
+ever written (reads of never-written bytes are reported) and, while race checking is on, which
+lane touched which byte since the last barrier. A pointer value (`Ptr`) is a buffer plus one
+byte offset per lane. Every load and store is bounds-checked for the active lanes only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from xpiler.types import DType, Space
+
+BF16 = DType.BF16
+
+
+class MemoryFault(Exception):
+    """An access outside a buffer, a misaligned access, or similar; the machine adds the position."""
+
+    def __init__(self, message: str, lane: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.lane = lane
+
+
+@dataclass(eq=False)
+class Buffer:
+    name: str
+    space: Space
+    data: np.ndarray                      # uint8
+    init: np.ndarray | None = None        # bool per byte: ever written (None: all initialised)
+    lane_stride: int = 0                  # private memory: bytes per lane (for messages)
+    log: list | None = None               # race checking: [(byte offsets, lanes, is_write)]
+    atomic_log: bool = False
+
+    @classmethod
+    def zeros(cls, name: str, space: Space, nbytes: int, initialised: bool = False) -> "Buffer":
+        data = np.zeros(nbytes, np.uint8)
+        return cls(name, space, data, None if initialised else np.zeros(nbytes, bool))
+
+    @classmethod
+    def from_array(cls, name: str, space: Space, array: np.ndarray) -> "Buffer":
+        data = np.frombuffer(np.ascontiguousarray(array).tobytes(), np.uint8).copy()
+        return cls(name, space, data, None)
+
+    @property
+    def nbytes(self) -> int:
+        return self.data.size
+
+    def as_array(self, dtype: np.dtype) -> np.ndarray:
+        return self.data.view(dtype)
+
+
+@dataclass(eq=False)
+class Ptr:
+    """A pointer value: `buffer` + per-lane byte offsets (`offsets` is 0-d or shape (L,))."""
+    buffer: Buffer | None
+    offsets: np.ndarray
+    elem_size: int = 1
+
+    def add_bytes(self, delta) -> "Ptr":
+        return Ptr(self.buffer, self.offsets + np.asarray(delta, np.int64), self.elem_size)
+
+
+def storage_dtype(d: DType) -> np.dtype:
+    return np.dtype(np.uint16) if d is BF16 else d.np
+
+
+def register_dtype(d: DType) -> np.dtype:
+    """How values of `d` are held in registers (bfloat16 is computed in float32)."""
+    return np.dtype(np.float32) if d is BF16 else d.np
+
+
+def bf16_to_f32(bits: np.ndarray) -> np.ndarray:
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def f32_to_bf16(values: np.ndarray) -> np.ndarray:
+    """Round to nearest even; NaN stays NaN."""
+    u = np.asarray(values, np.float32).view(np.uint32)
+    rounded = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+    nan = np.isnan(np.asarray(values, np.float32))
+    return np.where(nan, np.uint16(0x7FC0), rounded)
+
+
+def _lanes(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Indices of the active lanes."""
+    if offsets.ndim == 0:
+        return np.flatnonzero(mask) if mask.ndim else np.zeros(1, np.int64)
+    return np.flatnonzero(np.broadcast_to(mask, offsets.shape))
+
+
+def byte_indices(ptr: Ptr, lanes: np.ndarray, nbytes_each: int, count: int = 1) -> np.ndarray:
+    """Byte offsets of `count` consecutive elements of `nbytes_each` for the given lanes -> (n, count)."""
+    off = ptr.offsets if ptr.offsets.ndim == 0 else ptr.offsets[lanes]
+    off = np.broadcast_to(off, lanes.shape) if off.ndim == 0 else off
+    return off[:, None] + (np.arange(count, dtype=np.int64) * nbytes_each)[None, :]
+
+
+class Memory:
+    """Typed access to buffers, vectorised over lanes; reports faults, uninitialised reads, races."""
+
+    def __init__(self, check_races: bool = False):
+        self.check_races = check_races
+        self.uninitialised_reads: list[tuple[str, int]] = []
+
+    def _check(self, ptr: Ptr, starts: np.ndarray, size: int, lanes: np.ndarray, what: str) -> None:
+        buf = ptr.buffer
+        if buf is None:
+            raise MemoryFault(f"{what} through a null or uninitialised pointer",
+                              int(lanes[0]) if lanes.size else None)
+        if starts.size == 0:
+            return
+        lo = starts.min()
+        hi = starts.max() + size
+        if lo < 0 or hi > buf.nbytes:
+            bad = np.flatnonzero((starts < 0) | (starts + size > buf.nbytes))[0]
+            row = bad // starts.shape[1] if starts.ndim == 2 else bad
+            lane = int(lanes[row]) if lanes.size else None
+            offset = int(starts.flat[bad])
+            base = buf.lane_stride * lane if buf.lane_stride and lane is not None else 0
+            index = (offset - base) // size
+            limit = (buf.lane_stride or buf.nbytes) // size
+            raise MemoryFault(f"out-of-bounds {what} of '{buf.name}' ({buf.space.value}): element "
+                              f"index {index}, valid range [0, {limit})", lane)
+        if (starts % min(size, 8)).any() and size in (2, 4, 8):
+            bad = int(starts.flat[np.flatnonzero(starts % size)[0]])
+            raise MemoryFault(f"misaligned {what} of '{buf.name}': byte offset {bad} is not a "
+                              f"multiple of {size}")
+
+    def load(self, ptr: Ptr, d: DType, mask: np.ndarray, count: int = 1) -> np.ndarray:
+        """Load `count` elements of type `d` per active lane -> (L,) or (L, count); inactive lanes 0."""
+        size = d.size
+        L = mask.shape[0] if mask.ndim else (ptr.offsets.shape[0] if ptr.offsets.ndim else 1)
+        lanes = _lanes(mask, ptr.offsets) if mask.ndim or ptr.offsets.ndim else np.zeros(1, np.int64)
+        starts = byte_indices(ptr, lanes, size, count)
+        self._check(ptr, starts, size, lanes, "read")
+        buf = ptr.buffer
+        if size > 1 and (starts % size).any():
+            raise MemoryFault(f"misaligned read of '{buf.name}'")
+        values = buf.as_array(storage_dtype(d))[starts // size]
+        if buf.init is not None and starts.size:
+            ok = buf.init[starts]
+            if not ok.all():
+                bad = int(starts[~ok][0])
+                self.uninitialised_reads.append((buf.name, bad // size))
+        if self.check_races and buf.log is not None:
+            buf.log.append((starts.ravel(), np.repeat(lanes, count), False, size))
+        if d is BF16:
+            values = bf16_to_f32(values)
+        out = np.zeros((L, count), register_dtype(d))
+        out[lanes] = values
+        return out[:, 0] if count == 1 else out
+
+    def store(self, ptr: Ptr, d: DType, values: np.ndarray, mask: np.ndarray, count: int = 1) -> None:
+        """Store per active lane `values` ((L,) or (L, count), broadcastable) of type `d`."""
+        size = d.size
+        lanes = _lanes(mask, ptr.offsets) if mask.ndim or ptr.offsets.ndim else np.zeros(1, np.int64)
+        if lanes.size == 0:
+            return
+        starts = byte_indices(ptr, lanes, size, count)
+        self._check(ptr, starts, size, lanes, "write")
+        buf = ptr.buffer
+        vals = np.asarray(values)
+        if count == 1:
+            vals = vals if vals.ndim == 0 else np.broadcast_to(vals, mask.shape if mask.ndim else vals.shape)
+            vals = vals[lanes] if vals.ndim else np.broadcast_to(vals, lanes.shape)
+            vals = vals[:, None]
+        else:
+            vals = np.broadcast_to(vals, (max(mask.shape[0] if mask.ndim else 1, 1), count) if vals.ndim < 2
+                                   else vals.shape)
+            vals = vals[lanes] if vals.shape[0] > 1 else np.broadcast_to(vals, (lanes.size, count))
+        if d is BF16:
+            vals = f32_to_bf16(vals)
+        else:
+            vals = np.asarray(vals).astype(storage_dtype(d), copy=False)
+        buf.as_array(storage_dtype(d))[starts // size] = vals
+        if buf.init is not None:
+            for b in range(size):
+                buf.init[starts + b] = True
+        if self.check_races and buf.log is not None:
+            buf.log.append((starts.ravel(), np.repeat(lanes, count), True, size))
+
+    def copy_bytes(self, dst: Ptr, src: Ptr, nbytes: np.ndarray, mask: np.ndarray) -> None:
+        """memcpy of `nbytes` (per lane) bytes for the active lanes."""
+        lanes = _lanes(mask, dst.offsets if dst.offsets.ndim else src.offsets)
+        if lanes.size == 0:
+            return
+        n = np.broadcast_to(np.asarray(nbytes, np.int64), mask.shape if mask.ndim else ())
+        width = int(n.max() if n.ndim else n)
+        if width <= 0:
+            return
+        for lane_chunk in np.array_split(lanes, max(1, lanes.size * width // 50_000_000 + 1)):
+            nn = n[lane_chunk] if n.ndim else np.broadcast_to(n, lane_chunk.shape)
+            s = byte_indices(src, lane_chunk, 1, width)
+            t = byte_indices(dst, lane_chunk, 1, width)
+            valid = np.arange(width)[None, :] < nn[:, None]
+            s, t = s[valid], t[valid]
+            self._check(src, s[None, :] if s.size else s.reshape(0, 1), 1, lane_chunk, "read")
+            self._check(dst, t[None, :] if t.size else t.reshape(0, 1), 1, lane_chunk, "write")
+            if src.buffer.init is not None and s.size and not src.buffer.init[s].all():
+                self.uninitialised_reads.append((src.buffer.name, int(s[~src.buffer.init[s]][0])))
+            dst.buffer.data[t] = src.buffer.data[s]
+            if dst.buffer.init is not None:
+                dst.buffer.init[t] = True if src.buffer.init is None else src.buffer.init[s]
+
+
+def find_races(buf: Buffer, lane_group: np.ndarray | None) -> tuple[int, int, int] | None:
+    """Conflicting accesses in `buf`'s log since the last barrier: (byte offset, lane a, lane b).
+
+    Two accesses conflict when they touch the same byte, come from different lanes of the same
+    group (block) and at least one is a write."""
+    if not buf.log:
+        return None
+    offs = np.concatenate([e[0] for e in buf.log])
+    lanes = np.concatenate([e[1] for e in buf.log])
+    writes = np.concatenate([np.full(e[0].size, e[2]) for e in buf.log])
+    buf.log.clear()
+    if not writes.any():
+        return None
+    group = lane_group[lanes] if lane_group is not None else np.zeros_like(lanes)
+    order = np.lexsort((lanes, offs))
+    offs, lanes, writes, group = offs[order], lanes[order], writes[order], group[order]
+    # for each byte: any two different lanes with at least one write
+    same = (offs[1:] == offs[:-1]) & (lanes[1:] != lanes[:-1])
+    if not same.any():
+        return None
+    # bytes touched by >1 lane: check if any write among them
+    idx = np.flatnonzero(same)
+    for i in idx[:10000]:
+        j = i + 1
+        o = offs[i]
+        lo = np.searchsorted(offs, o, "left")
+        hi = np.searchsorted(offs, o, "right")
+        if writes[lo:hi].any():
+            w = lo + int(np.flatnonzero(writes[lo:hi])[0])
+            other = next(k for k in range(lo, hi) if lanes[k] != lanes[w])
+            return int(o), int(lanes[w]), int(lanes[other])
+    return None
