@@ -7,6 +7,10 @@ import sys
 
 from .diagnostics import XpilerError
 
+
+class UsageError(XpilerError):
+    """A mistake in the command line (exit status 2)."""
+
 EXIT_USAGE = 2
 
 
@@ -26,6 +30,70 @@ def _cmd_parse(args) -> int:
     return 0
 
 
+def _sizes(items: list[str]) -> dict:
+    out = {}
+    for item in items or []:
+        name, _, value = item.partition("=")
+        if not value:
+            raise UsageError(None, f"--size expects NAME=VALUE or NAME=LO:HI, got '{item}'")
+        lo, _, hi = value.partition(":")
+        try:
+            out[name] = (int(lo), int(hi)) if hi else int(lo)
+        except ValueError:
+            raise UsageError(None, f"--size {item}: not an integer") from None
+    return out
+
+
+def _cmd_run(args) -> int:
+    import numpy as np
+    from xpiler.interp import Interpreter
+    from xpiler.oracle.differential import load_program, synthesize
+    program = load_program(args.src, args.platform, args.entry)
+    inputs = {}
+    if args.inputs:
+        try:
+            with np.load(args.inputs) as data:
+                inputs = {k: data[k] for k in data.files}
+        except (OSError, ValueError) as e:
+            raise UsageError(None, f"cannot read {args.inputs}: {e}") from None
+    sizes = {k: v for k, v in inputs.items() if np.ndim(v) == 0}
+    sizes.update({k: (v if isinstance(v, int) else v[0]) for k, v in _sizes(args.size).items()})
+    generated = synthesize(program.entry, sizes, np.random.default_rng(args.seed))
+    generated.update({k: v for k, v in inputs.items() if np.ndim(v) > 0})
+    for p in program.params:
+        if p.name in inputs and np.ndim(inputs[p.name]) == 0:
+            generated[p.name] = inputs[p.name][()]
+    interp = Interpreter(program.module, check_races=args.check_races, seed=args.seed)
+    outputs = interp.run(program.entry.name, generated)
+    report = interp.report
+    print(f"ran {program.entry.name}: " + ("; ".join(report.launches) or "no kernel launch"))
+    for line in report.races + report.uninitialised:
+        print(f"warning: {line}")
+    for name, value in outputs.items():
+        flat = value.ravel()
+        print(f"  {name}: {value.dtype}[{value.size}] {np.array2string(flat[:6], precision=4, separator=', ')}"
+              f"{' ...' if flat.size > 6 else ''}")
+    if args.outputs:
+        tmp = args.outputs + ".tmp.npz"
+        np.savez(tmp, **outputs)
+        import os
+        os.replace(tmp, args.outputs if args.outputs.endswith(".npz") else args.outputs)
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from xpiler.oracle.differential import load_program
+    from xpiler.testing import find_counterexample
+    a = load_program(args.a, args.platform_a, args.entry_a)
+    b = load_program(args.b, args.platform_b, args.entry_b)
+    cex = find_counterexample(a, b, _sizes(args.size), args.examples, args.seed)
+    if cex is None:
+        print(f"equivalent on {args.examples} examples: {args.a} and {args.b}")
+        return 0
+    print(cex.render())
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xpiler", description="Transcompiler for tensor programs "
                                 "among cuda, hip, bang and vnni.")
@@ -37,6 +105,30 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--ir", action="store_true", help="print the IR as C-like text")
     group.add_argument("--json", action="store_true", help="print the IR as JSON")
     parse.set_defaults(run=_cmd_parse)
+
+    run = sub.add_parser("run", help="run a kernel in the interpreter")
+    run.add_argument("src")
+    run.add_argument("--from", dest="platform")
+    run.add_argument("--entry", help="function to call (default: the host launcher / vnni kernel)")
+    run.add_argument("--inputs", help=".npz with arrays and scalars keyed by parameter name")
+    run.add_argument("--outputs", help="write every array after the run to this .npz")
+    run.add_argument("--size", action="append", help="NAME=VALUE for an integer parameter")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--check-races", action="store_true", help="report data races (slower)")
+    run.set_defaults(run=_cmd_run)
+
+    check = sub.add_parser("check", help="property-based equivalence of two ports (exit 0 equal, "
+                                         "1 counterexample, 2 usage error)")
+    check.add_argument("a")
+    check.add_argument("b")
+    check.add_argument("--examples", type=int, default=30)
+    check.add_argument("--seed", type=int, default=0)
+    check.add_argument("--size", action="append", help="NAME=VALUE or NAME=LO:HI for a size parameter")
+    check.add_argument("--from-a", dest="platform_a")
+    check.add_argument("--from-b", dest="platform_b")
+    check.add_argument("--entry-a")
+    check.add_argument("--entry-b")
+    check.set_defaults(run=_cmd_check)
     return p
 
 
@@ -47,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except XpilerError as e:
         print(e.render(), file=sys.stderr)
-        return 1
+        from xpiler.oracle.differential import UsageError as DiffUsage
+        return EXIT_USAGE if isinstance(e, (UsageError, DiffUsage)) else 1
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

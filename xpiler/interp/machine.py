@@ -821,8 +821,7 @@ class Machine:
         for buf in self.runtime.buffers_in_flight:
             if buf.log is None:
                 continue
-            group = self.groups.get("block") if buf.space in (Space.SHARED, Space.GLOBAL) else self.groups.get("cluster")
-            hit = find_races(buf, group)
+            hit = find_races(buf)
             if hit is not None:
                 offset, la, lb = hit
                 self.runtime.report.races.append(

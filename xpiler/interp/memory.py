@@ -207,11 +207,12 @@ class Memory:
                 dst.buffer.init[t] = True if src.buffer.init is None else src.buffer.init[s]
 
 
-def find_races(buf: Buffer, lane_group: np.ndarray | None) -> tuple[int, int, int] | None:
+def find_races(buf: Buffer) -> tuple[int, int, int] | None:
     """Conflicting accesses in `buf`'s log since the last barrier: (byte offset, lane a, lane b).
 
-    Two accesses conflict when they touch the same byte, come from different lanes of the same
-    group (block) and at least one is a write."""
+    Two accesses conflict when they touch the same byte, come from different lanes and at least
+    one is a write. (Shared memory of different blocks never overlaps: each block has its own
+    byte range.)"""
     if not buf.log:
         return None
     offs = np.concatenate([e[0] for e in buf.log])
@@ -220,9 +221,8 @@ def find_races(buf: Buffer, lane_group: np.ndarray | None) -> tuple[int, int, in
     buf.log.clear()
     if not writes.any():
         return None
-    group = lane_group[lanes] if lane_group is not None else np.zeros_like(lanes)
     order = np.lexsort((lanes, offs))
-    offs, lanes, writes, group = offs[order], lanes[order], writes[order], group[order]
+    offs, lanes, writes = offs[order], lanes[order], writes[order]
     # for each byte: any two different lanes with at least one write
     same = (offs[1:] == offs[:-1]) & (lanes[1:] != lanes[:-1])
     if not same.any():
@@ -230,7 +230,6 @@ def find_races(buf: Buffer, lane_group: np.ndarray | None) -> tuple[int, int, in
     # bytes touched by >1 lane: check if any write among them
     idx = np.flatnonzero(same)
     for i in idx[:10000]:
-        j = i + 1
         o = offs[i]
         lo = np.searchsorted(offs, o, "left")
         hi = np.searchsorted(offs, o, "right")

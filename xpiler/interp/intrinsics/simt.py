@@ -154,6 +154,7 @@ def _atomic(m, call, args, mask, update):
             for i, a in enumerate(args[1:])]
     lanes = np.flatnonzero(mask)
     offs = np.broadcast_to(ptr.offsets, (m.L,))[lanes]
+    racing, m.memory.check_races = m.memory.check_races, False      # atomics never race
     old = np.zeros(m.L, vals[0].dtype if vals else np.int32)
     try:
         current = m.memory.load(Ptr(ptr.buffer, offs, d.size), d, np.ones(lanes.size, bool))
@@ -177,6 +178,7 @@ def _atomic(m, call, args, mask, update):
     old[lanes[order]] = olds
     final_offsets = so[start]
     m.memory.store(Ptr(ptr.buffer, final_offsets, d.size), d, value, np.ones(final_offsets.size, bool))
+    m.memory.check_races = racing
     return old
 
 
@@ -223,3 +225,12 @@ def atomic_or(m, call, args, mask):
 @semantics("atomicXor")
 def atomic_xor(m, call, args, mask):
     return _atomic(m, call, args, mask, lambda old, v: old ^ v)
+
+
+@semantics("make_float2", "make_float3", "make_float4", "make_int2", "make_int4", "make_uint4",
+           "make_double2")
+def make_vector(m, call, args, mask):
+    t = call.type
+    vals = [convert(np.asarray(a), call.args[i].type.dtype if isinstance(call.args[i].type, Scalar)
+                    else None, t.of) for i, a in enumerate(args)]
+    return np.stack(np.broadcast_arrays(*vals), axis=-1).reshape(-1, t.lanes)
