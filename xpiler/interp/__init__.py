@@ -190,6 +190,7 @@ class Interpreter:
         self.buffers_in_flight = []
         m = Machine(self.module, self.memory, total, b, groups, runtime=self)
         m.run_function(fn, args, template=template)
+        m.check_races(fn.span)
 
 
 def _pointee_size(t: Pointer) -> int:

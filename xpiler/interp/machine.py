@@ -19,6 +19,7 @@ from .memory import Buffer, Memory, MemoryFault, Ptr, find_races
 from .values import (FragmentValue, VarRef, c_div, c_mod, convert, np_dtype, select, vector_width)
 
 MAX_LOOP_ITERATIONS = 50_000_000
+PARALLEL_LANES = 1 << 20       # lanes a parallel loop may occupy at once
 
 
 class Frame:
@@ -69,6 +70,8 @@ class Machine:
         self.frames: list[Frame] = []
         self.loops: list[Loop | None] = []
         self.shared_cache: dict = {}
+        self._globals: dict | None = None
+        self.collapsed: set[int] = set()          # loops inside an `omp ... collapse(k)` nest
 
     # ---- errors -------------------------------------------------------------------------------
     def where(self, lane: int | None) -> str:
@@ -100,7 +103,29 @@ class Machine:
         for scope in self.frames[0].scopes[:1]:
             if name in scope:
                 return scope[name]
+        scope = self.global_scope()
+        if name in scope:
+            return scope[name]
         raise self.error(span, f"internal: variable '{name}' has no value")
+
+    def global_scope(self) -> dict:
+        """File-scope variables (`__nram__` buffers, `__device__`/`__constant__` data), created on
+        first use for this machine's lanes (per task for NRAM, shared for global memory)."""
+        if self._globals is None:
+            self._globals = {}
+            if self.module.globals:
+                frame = Frame(None, self.L)
+                self.frames.append(frame)
+                try:
+                    ones = np.ones(self.L, bool)
+                    for d in self.module.globals:
+                        if d.name in ("", None) or "extern" in d.storage:
+                            continue
+                        self.s_Decl(d, ones)
+                finally:
+                    self.frames.pop()
+                self._globals = frame.scopes[-1]
+        return self._globals
 
     def assign_var(self, name: str, value, mask: np.ndarray, t: Type) -> None:
         for scope in reversed(self.frame.scopes):
@@ -108,7 +133,10 @@ class Machine:
                 old = scope[name]
                 break
         else:
-            raise XpilerError(None, f"internal: assignment to unknown variable '{name}'")
+            scope = self.global_scope()
+            if name not in scope:
+                raise XpilerError(None, f"internal: assignment to unknown variable '{name}'")
+            old = scope[name]
         if isinstance(t, (Scalar, Vector)) and isinstance(value, np.ndarray):
             if mask.all():
                 new = np.broadcast_to(value, _shape(old, value)).copy() if value.shape != np.shape(old) else value
@@ -139,11 +167,44 @@ class Machine:
         return m
 
     def run_block(self, stmts, mask: np.ndarray) -> None:
+        pending = None
         for s in stmts:
             m = self.live(mask)
             if not m.any():
                 return
-            self.exec(s, m)
+            if isinstance(s, ir.PragmaStmt) and s.text in ("omp atomic", "omp critical"):
+                pending = s.text
+                continue
+            if pending == "omp atomic" and isinstance(s, ir.Assign):
+                self.atomic_assign(s, m)
+            elif pending is not None and self.L > 1:
+                for lane in np.flatnonzero(m):          # a critical section: one lane at a time
+                    single = np.zeros(self.L, bool)
+                    single[lane] = True
+                    self.exec(s, single)
+            else:
+                self.exec(s, m)
+            pending = None
+
+    def atomic_assign(self, s: ir.Assign, m) -> None:
+        """`#pragma omp atomic` `*p op= v`: every lane's update applied (lane order)."""
+        if s.op not in ("+", "-") or self.L == 1:
+            return self.exec(s, m)
+        ptr = self.address(s.target, m)
+        t = s.target.type
+        value = convert(np.broadcast_to(self.eval(s.value, m), (self.L,)), _dtype(s.value.type), t.dtype)
+        lanes = np.flatnonzero(m)
+        offs = np.broadcast_to(ptr.offsets, (self.L,))[lanes]
+        uniq, inverse = np.unique(offs, return_inverse=True)
+        try:
+            current = self.memory.load(Ptr(ptr.buffer, uniq, t.dtype.size), t.dtype, np.ones(uniq.size, bool))
+            total = current.astype(np.float64 if t.dtype.is_float else np.int64)
+            delta = value[lanes].astype(total.dtype)
+            np.add.at(total, inverse, delta if s.op == "+" else -delta)
+            self.memory.store(Ptr(ptr.buffer, uniq, t.dtype.size), t.dtype, convert(total, None, t.dtype),
+                              np.ones(uniq.size, bool))
+        except MemoryFault as e:
+            raise self.fault(s.span, e) from None
 
     def exec(self, s: ir.Stmt, m: np.ndarray) -> None:
         getattr(self, "s_" + type(s).__name__)(s, m)
@@ -245,7 +306,7 @@ class Machine:
                 size = self.runtime.dynamic_shared_bytes
             else:
                 raise self.error(s.span, f"array '{s.name}' has no size")
-        elem = _elem_size(t)
+        elem = _elem_size(t.of)
         key = (key or id(s), id(self.frame))
         if s.space is Space.SHARED:
             group, count = self.groups.get("block"), self.groups.get("blocks", 1)
@@ -349,7 +410,12 @@ class Machine:
             except MemoryFault as e:
                 raise self.fault(span, e) from None
         elif isinstance(t, Pointer):
-            raise self.error(span, "not supported: storing pointers in memory")
+            if not isinstance(value, Ptr):
+                raise self.error(span, "only a pointer can be stored in a pointer variable")
+            try:
+                self.memory.store(ptr, DType.I64, self.memory.encode_pointer(value), m)
+            except MemoryFault as e:
+                raise self.fault(span, e) from None
         else:
             raise self.error(span, f"not supported: assignment of {t.c()}")
 
@@ -368,6 +434,9 @@ class Machine:
                 self.frame.scopes.pop()
 
     def s_For(self, s: ir.For, m) -> None:
+        if (id(s) in self.collapsed or any(p.startswith("omp parallel for") for p in s.pragmas)) \
+                and self.parallel_loop(s, m):
+            return
         self.frame.scopes.append({})
         for st in s.init:
             self.exec(st, m)
@@ -394,6 +463,55 @@ class Machine:
         finally:
             self.loops.pop()
             self.frame.scopes.pop()
+
+    def parallel_loop(self, s: ir.For, m) -> bool:
+        """Run a parallel loop `for (int v = a; v < b; v++)` with its iterations as extra lanes.
+
+        Iterations are independent (docs/canonical.md), so every (lane, iteration) pair becomes
+        a lane of a child machine; memory is shared, register state is copied in and dropped
+        afterwards (a parallel loop cannot pass values out through scalars)."""
+        if not (len(s.init) == 1 and isinstance(s.init[0], ir.Decl) and s.init[0].init is not None
+                and isinstance(s.cond, ir.Binary) and s.cond.op == "<" and isinstance(s.cond.left, ir.Var)
+                and s.cond.left.name == s.init[0].name and len(s.step) == 1
+                and isinstance(s.step[0], ir.Assign) and s.step[0].op == "+"
+                and isinstance(s.step[0].value, ir.Const) and s.step[0].value.value == 1):
+            return False
+        name = s.init[0].name
+        self.frame.scopes.append({})
+        start = np.broadcast_to(np.asarray(self.eval(s.init[0].init, m)).astype(np.int64), (self.L,))
+        self.frame.scopes[-1][name] = np.asarray(start, np.int32)
+        end = np.broadcast_to(np.asarray(self.eval(s.cond.right, m)).astype(np.int64), (self.L,))
+        self.frame.scopes.pop()
+        count = np.where(m, np.maximum(end - start, 0), 0)
+        n = int(count.max()) if count.size else 0
+        if n == 0:
+            return True
+        chunk = max(1, min(n, PARALLEL_LANES // max(1, int(m.sum()))))
+        outer_lanes = np.flatnonzero(m)
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            width = hi - lo
+            outer = np.repeat(outer_lanes, width)
+            it = np.tile(np.arange(lo, hi, dtype=np.int64), outer_lanes.size)
+            active = it < count[outer]
+            child = Machine(self.module, self.memory, outer.size, {k: _expand(v, outer, self.L) for k, v in self.builtins.items()},
+                            self.groups, self.runtime)
+            child.frames = [self.copy_frame(f, outer) for f in self.frames]
+            child.frames[-1].scopes.append({name: (start[outer] + it).astype(np.int32)})
+            child.frames[-1].returned = np.zeros(outer.size, bool)
+            child.loops = []
+            child.collapsed = self.collapsed | _collapsed_inner(s)
+            child.run_block(s.body.stmts if isinstance(s.body, ir.Block) else (s.body,), active)
+            if child.frames[-1].returned.any():
+                raise self.error(s.span, "not supported: 'return' inside a parallel loop")
+        return True
+
+    def copy_frame(self, f: Frame, outer: np.ndarray) -> Frame:
+        g = Frame(f.function, outer.size)
+        g.scopes = [{k: _expand(v, outer, self.L) for k, v in scope.items()} for scope in f.scopes]
+        g.returned = f.returned[outer]
+        g.ret = None
+        return g
 
     def s_While(self, s: ir.While, m) -> None:
         loop = Loop(self.L)
@@ -695,12 +813,15 @@ class Machine:
         t = e.type
         try:
             if isinstance(t, Array):
-                return Ptr(ptr.buffer, ptr.offsets, _elem_size(t))
+                return Ptr(ptr.buffer, ptr.offsets, _elem_size(t.of))
             if isinstance(t, Scalar):
                 return self.memory.load(ptr, t.dtype, m)
             if isinstance(t, Vector):
                 d = DType.U8 if t.kind is VecKind.SIMD else t.of
                 return self.memory.load(ptr, d, m, count=vector_width(t))
+            if isinstance(t, Pointer):
+                bits = self.memory.load(ptr, DType.I64, m)
+                return self.memory.decode_pointer(bits, _elem_size_of_pointee(t), m)
         except MemoryFault as err:
             raise self.fault(e.span, err) from None
         raise self.error(e.span, f"not supported: loading a value of type {t.c()}")
@@ -827,6 +948,41 @@ class Machine:
                 self.runtime.report.races.append(
                     f"{span!r}: race on '{buf.name}' byte {offset}: written by{self.where(la)} and "
                     f"accessed by{self.where(lb)} with no barrier between")
+
+
+def _collapsed_inner(s: ir.For) -> set[int]:
+    """The loops an `omp parallel for collapse(k)` also parallelises (perfectly nested)."""
+    import re
+    k = 1
+    for p in s.pragmas:
+        found = re.search(r"collapse\s*\(\s*(\d+)\s*\)", p)
+        if found:
+            k = int(found.group(1))
+    out, body = set(), s.body
+    for _ in range(k - 1):
+        stmts = body.stmts if isinstance(body, ir.Block) else (body,)
+        if len(stmts) != 1 or not isinstance(stmts[0], ir.For):
+            break
+        out.add(id(stmts[0]))
+        body = stmts[0].body
+    return out
+
+
+def _expand(v, outer: np.ndarray, L: int):
+    """A lane-dependent value of the parent machine, repeated for the child's lanes."""
+    if isinstance(v, np.ndarray):
+        if v.ndim >= 1 and v.shape[0] == L and L > 1:
+            return v[outer]
+        if v.ndim >= 1 and v.shape[0] == 1 and L == 1 and v.ndim >= 2:
+            return v                                   # a uniform vector
+        if v.ndim == 1 and L == 1 and v.shape[0] == 1:
+            return np.repeat(v, outer.size)
+        return v
+    if isinstance(v, Ptr):
+        return Ptr(v.buffer, _expand(v.offsets, outer, L), v.elem_size)
+    if isinstance(v, Cell):
+        return Cell(_expand(v.ptr, outer, L), v.type)
+    return v
 
 
 def register_np(d: DType) -> np.dtype:

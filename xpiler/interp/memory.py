@@ -99,12 +99,39 @@ def byte_indices(ptr: Ptr, lanes: np.ndarray, nbytes_each: int, count: int = 1) 
     return off[:, None] + (np.arange(count, dtype=np.int64) * nbytes_each)[None, :]
 
 
+POINTER_SHIFT = 40            # a pointer stored in memory: (buffer number << 40) | byte offset
+
+
 class Memory:
     """Typed access to buffers, vectorised over lanes; reports faults, uninitialised reads, races."""
 
     def __init__(self, check_races: bool = False):
         self.check_races = check_races
         self.uninitialised_reads: list[tuple[str, int]] = []
+        self.numbered: list[Buffer | None] = [None]          # buffer number 0 is the null pointer
+
+    def encode_pointer(self, ptr: Ptr) -> np.ndarray:
+        """A pointer value as the 64-bit integer stored when a program keeps pointers in memory."""
+        if ptr.buffer is None:
+            number = 0
+        else:
+            if not hasattr(ptr.buffer, "number"):
+                ptr.buffer.number = len(self.numbered)
+                self.numbered.append(ptr.buffer)
+            number = ptr.buffer.number
+        return (np.int64(number) << POINTER_SHIFT) | np.asarray(ptr.offsets, np.int64)
+
+    def decode_pointer(self, bits: np.ndarray, elem_size: int, mask: np.ndarray) -> Ptr:
+        bits = np.asarray(bits, np.int64)
+        numbers = bits >> POINTER_SHIFT
+        active = numbers[mask] if numbers.ndim and mask.ndim else numbers
+        uniq = np.unique(active)
+        if uniq.size > 1:
+            raise MemoryFault("not supported: pointers loaded from memory point into different "
+                              "buffers in different threads")
+        number = int(uniq[0]) if uniq.size else 0
+        buffer = self.numbered[number] if 0 <= number < len(self.numbered) else None
+        return Ptr(buffer, bits & ((1 << POINTER_SHIFT) - 1), elem_size)
 
     def _check(self, ptr: Ptr, starts: np.ndarray, size: int, lanes: np.ndarray, what: str) -> None:
         buf = ptr.buffer

@@ -44,7 +44,7 @@ extern "C" void depthwise_conv_s16_s32(const int16_t* __restrict__ src, const in
                     __m512i acc = _mm512_setzero_si512();
                     for (int p = 0; p < NPAIRS; ++p) {
                         const __m512i vx = pair_s16(tap_ptr[2 * p] + c0, tap_ptr[2 * p + 1] + c0);
-                        const __m512i vw = _mm512_load_si512(wp + (p * C + c0) * 2);
+                        const __m512i vw = _mm512_loadu_si512(wp + (p * C + c0) * 2);  /* 32-byte aligned only (C = 40) */
                         acc = _mm512_dpwssd_epi32(acc, vx, vw);
                     }
                     _mm512_storeu_si512(out + c0, acc);

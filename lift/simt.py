@@ -1,0 +1,705 @@
+"""Lift CUDA/HIP kernels to the canonical form by thread-loop fission (docs/canonical.md).
+
+Before: a launch `k<<<grid, block>>>(args)` of a SIMT kernel with shared memory, barriers, warp
+        shuffles, atomics and wmma fragments.
+After:  a parallel loop over blocks whose body is the kernel split at every barrier and warp
+        collective into parallel loops over the block's threads. Thread-private variables that
+        live across a split become per-block arrays indexed by the thread (`v[__t]`);
+        block-uniform ones stay scalars; shuffles read the snapshot array of the source lane;
+        fragments are per-warp tiles and wmma calls per-warp loops; `return` becomes a per-thread
+        flag. Control flow around a split must be the same for every thread of the block.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from xpiler import ir
+from xpiler.constfold import fold
+from xpiler.diagnostics import XpilerError
+from xpiler.irutil import binary, const, transform, walk
+from xpiler.types import (BOOL, DType, F32, I32, Array, Fragment, Pointer, Scalar, Space, Type,
+                          Vector, scalar)
+
+from .host import dim_values, lift_host
+
+SHUFFLES = {"__shfl_sync": "idx", "__shfl": "idx", "__shfl_up_sync": "up", "__shfl_up": "up",
+            "__shfl_down_sync": "down", "__shfl_down": "down", "__shfl_xor_sync": "xor",
+            "__shfl_xor": "xor"}
+WMMA = {"wmma::fill_fragment", "wmma::load_matrix_sync", "wmma::store_matrix_sync", "wmma::mma_sync",
+        "nvcuda::wmma::fill_fragment", "nvcuda::wmma::load_matrix_sync",
+        "nvcuda::wmma::store_matrix_sync", "nvcuda::wmma::mma_sync"}
+BARRIERS = {"__syncthreads"}
+IGNORED = {"__syncwarp", "__threadfence", "__threadfence_block"}
+ATOMIC_OPS = {"atomicAdd": "+", "atomicSub": "-", "atomicMax": "max", "atomicMin": "min"}
+T = "__t"
+PARALLEL = ("omp parallel for",)
+
+
+def cannot(span, what: str, target: str = "the canonical form") -> XpilerError:
+    return XpilerError(span, f"cannot translate {what} to {target}")
+
+
+def lift_simt(module: ir.Module) -> ir.Module:
+    """The canonical module of a CUDA/HIP module: its host entries with kernels inlined."""
+    warp = 32 if module.platform is ir.Platform.CUDA else 64
+    counter = [0]
+
+    def instantiate(launch: ir.Launch, config: list[ir.Expr]) -> list[ir.Stmt]:
+        kernel = module.function(launch.kernel)
+        counter[0] += 1
+        return Instance(module, kernel, launch, config, warp, counter[0]).build()
+
+    functions = []
+    for f in module.functions:
+        if f.body is None:
+            continue
+        if f.kind is ir.FuncKind.HOST and _launches(f.body):
+            functions.append(lift_host(f, instantiate))
+        elif f.kind is ir.FuncKind.DEVICE and _is_plain(f):
+            functions.append(dataclasses.replace(f, kind=ir.FuncKind.HOST, qualifiers=frozenset({"static", "inline"})))
+    return ir.Module(ir.Platform.VNNI, tuple(functions), (), ("<math.h>", "<string.h>", "<stdlib.h>"),
+                     (), (), module.filename)
+
+
+def _launches(stmt) -> bool:
+    return any(isinstance(n, ir.Launch) for n in walk(stmt))
+
+
+def _is_plain(fn: ir.Function) -> bool:
+    for n in walk(fn.body):
+        if isinstance(n, ir.Builtin):
+            return False
+        if isinstance(n, ir.Call) and (n.callee in SHUFFLES or n.callee in BARRIERS or n.callee in WMMA):
+            return False
+    return True
+
+
+class Instance:
+    """One launch of one kernel, turned into canonical statements."""
+
+    def __init__(self, module: ir.Module, kernel: ir.Function, launch: ir.Launch, config, warp: int, n: int):
+        self.module = module
+        self.kernel = kernel
+        self.launch = launch
+        self.config = config
+        self.warp = warp
+        self.tag = f"_{n}" if n > 1 else ""
+        self.replicated: dict[str, Type] = {}     # thread-private variables living across splits
+        self.fragments: dict[str, Fragment] = {}
+        self.threads: int | None = None
+        self.varying: set[str] = set()
+        self.tmp = 0
+        self.has_return = False
+        self.guards: list[str] = []               # per-thread flags of enclosing divergent ifs
+        self.shared_scalars: dict[str, Type] = {}  # __shared__ scalars: one-element block arrays
+        self.assigned: set[str] = set()
+
+    # ---- top level ----------------------------------------------------------------------------
+    def build(self) -> list[ir.Stmt]:
+        k, launch = self.kernel, self.launch
+        if len(launch.args) != len(k.params):
+            raise XpilerError(launch.span, f"launch of '{k.name}' with {len(launch.args)} arguments, "
+                                           f"it takes {len(k.params)}")
+        grid = dim_values(self.config[0])
+        block = dim_values(self.config[1])
+        shmem = self.config[2] if len(self.config) > 2 else None
+        sizes = [fold(b) for b in block]
+        self.threads = sizes[0] * sizes[1] * sizes[2] if all(isinstance(s, int) for s in sizes) else None
+        out: list[ir.Stmt] = []
+        pre = []
+        for c, g, b in zip("xyz", grid, block):
+            pre.append(ir.Decl(f"__gdim_{c}", I32, g))
+            pre.append(ir.Decl(f"__bdim_{c}", I32, b))
+        pre.append(ir.Decl("__shmem", I32, ir.Cast(shmem, I32) if shmem is not None else const(0)))
+        for i, (p, a) in enumerate(zip(k.params, launch.args)):
+            pre.append(ir.Decl(f"__arg{i}", p.type, a))
+        inner: list[ir.Stmt] = [ir.Decl(p.name, p.type, ir.Var(f"__arg{i}", p.type)) for i, p in enumerate(k.params)]
+        if k.template_params:
+            for tp, targ in zip(k.template_params, launch.template_args):
+                if tp.kind != "value":
+                    raise cannot(launch.span, "a kernel templated on a type")
+                inner.append(ir.Decl(tp.name, tp.type, targ, storage=frozenset({"const"})))
+        body = self.prepare(k.body)
+        self.varying = self.find_varying(body)
+        self.assigned = {n.target.name for n in walk(body) if isinstance(n, ir.Assign)
+                         and isinstance(n.target, ir.Var)}
+        if any(self.is_split(st) for st in body.stmts):
+            block_body = self.fission(list(body.stmts), top=True)
+        else:                                   # no barrier: one thread loop, nothing replicated
+            flag = [ir.Decl("__ret", BOOL, ir.Const(False, BOOL, "false"))] if self.has_return else []
+            block_body = [self.thread_loop(flag + list(body.stmts), guard=False)]
+        blk = ir.Var("__blk", I32)
+        gx, gy = ir.Var("__gdim_x", I32), ir.Var("__gdim_y", I32)
+        bid = [ir.Decl("__bid_x", I32, binary("%", blk, gx)),
+               ir.Decl("__bid_y", I32, binary("%", binary("/", blk, gx), gy)),
+               ir.Decl("__bid_z", I32, binary("/", blk, binary("*", gx, gy)))]
+        block_body = [self.rewrite_shared(st) for st in block_body]
+        decls = self.block_decls()
+        nblocks = binary("*", binary("*", gx, gy), ir.Var("__gdim_z", I32))
+        loop = _loop("__blk", nblocks, ir.Block(tuple(bid + decls + block_body)), PARALLEL)
+        out.append(ir.PragmaStmt(f"xpiler launch {k.name}"))
+        out.append(ir.Block(tuple(pre + inner + [loop])))
+        return out
+
+    def block_decls(self) -> list[ir.Stmt]:
+        decls = []
+        for name, t in self.replicated.items():
+            decls.append(ir.Decl(name, Array(t, self.require_threads(name)), None))
+        for name, f in self.fragments.items():
+            rows, cols = f.shape
+            nwarps = -(-self.require_threads(name) // 32)
+            decls.append(ir.Decl(name, Array(Array(Array(F32 if f.of.is_float else I32, cols), rows), nwarps)))
+        return decls
+
+    def require_threads(self, why: str) -> int:
+        if self.threads is None:
+            raise cannot(self.launch.span, f"'{self.kernel.name}' ('{why}' lives across a barrier and "
+                                           f"the block size is not a compile-time constant)")
+        return self.threads
+
+    # ---- preparation --------------------------------------------------------------------------
+    def prepare(self, body: ir.Block) -> ir.Block:
+        """Builtins to variables, device functions with collectives inlined, `return` to a flag."""
+        def fix(e):
+            if isinstance(e, ir.Builtin):
+                name = e.name
+                if name.startswith("threadIdx."):
+                    return ir.Var(f"__tid_{name[-1]}", I32, e.span)
+                if name.startswith("blockIdx."):
+                    return ir.Var(f"__bid_{name[-1]}", I32, e.span)
+                if name.startswith("blockDim."):
+                    return ir.Var(f"__bdim_{name[-1]}", I32, e.span)
+                if name.startswith("gridDim."):
+                    return ir.Var(f"__gdim_{name[-1]}", I32, e.span)
+                if name == "warpSize":
+                    return const(self.warp)
+                raise cannot(e.span, f"'{name}'")
+            return e
+        body = transform(body, fix)
+        body = Inliner(self.module).run(body)
+        body = transform(body, fix)
+        body = transform(body, self.atomic)
+        for n in walk(body):
+            if isinstance(n, ir.Call) and n.callee in ATOMIC_OPS:
+                raise cannot(n.span, f"{n.callee} whose old value is used")
+        if any(isinstance(n, ir.Return) for n in walk(body)):
+            self.has_return = True
+            body = ReturnToFlag().run(body)
+        return body
+
+    def atomic(self, node):
+        """`atomicAdd(p, v);` -> `#pragma omp atomic` `*p += v;` (max/min: `omp critical`)."""
+        if isinstance(node, ir.ExprStmt) and isinstance(node.expr, ir.Call) and node.expr.callee in ATOMIC_OPS:
+            c = node.expr
+            op = ATOMIC_OPS[c.callee]
+            target = ir.Deref(c.args[0], c.args[0].type.to, c.span)
+            if op in "+-":
+                return [ir.PragmaStmt("omp atomic"), ir.Assign(target, op, c.args[1], node.span)]
+            cmp = ">" if op == "max" else "<"
+            update = ir.If(binary(cmp, c.args[1], target), ir.Block((ir.Assign(target, None, c.args[1], node.span),)))
+            return [ir.PragmaStmt("omp critical"), ir.Block((update,))]
+        return node
+
+    def find_varying(self, body: ir.Block) -> set[str]:
+        """Variables whose value can differ between threads of a block (flow-insensitive)."""
+        varying = {"__tid_x", "__tid_y", "__tid_z", "__ret"}
+        defs: list[tuple[str, list[ir.Expr], list[ir.Expr]]] = []
+
+        def visit(s, conds):
+            if isinstance(s, ir.Decl):
+                defs.append((s.name, [s.init] if s.init is not None else list(s.ctor_args or ()), conds))
+            elif isinstance(s, ir.Assign) and isinstance(s.target, ir.Var):
+                defs.append((s.target.name, [s.value], conds))
+            elif isinstance(s, ir.If):
+                visit(s.then, conds + [s.cond])
+                if s.other is not None:
+                    visit(s.other, conds + [s.cond])
+                return
+            elif isinstance(s, (ir.For, ir.While)):
+                inner = conds + ([s.cond] if s.cond is not None else [])
+                counters = {d.name for d in getattr(s, "init", ()) if isinstance(d, ir.Decl)}
+                # a counter declared by the loop runs the same sequence in every thread that runs
+                # the loop (guards keep the others out), so enclosing conditions do not matter
+                for st in getattr(s, "init", ()):
+                    visit(st, [] if isinstance(st, ir.Decl) else conds)
+                visit(s.body, inner)
+                for st in getattr(s, "step", ()):
+                    own = isinstance(st, ir.Assign) and isinstance(st.target, ir.Var) and st.target.name in counters
+                    visit(st, [s.cond] if own and s.cond is not None else inner)
+                return
+            elif isinstance(s, ir.Block):
+                for st in s.stmts:
+                    visit(st, conds)
+                return
+            elif isinstance(s, ir.Switch):
+                for c in s.cases:
+                    for st in c.body:
+                        visit(st, conds + [s.value])
+        visit(body, [])
+        changed = True
+        while changed:
+            changed = False
+            for name, values, conds in defs:
+                if name in varying:
+                    continue
+                if any(self.expr_varying(e, varying) for e in values + conds):
+                    varying.add(name)
+                    changed = True
+        return varying
+
+    def expr_varying(self, e: ir.Expr, varying: set[str]) -> bool:
+        for n in walk(e):
+            if isinstance(n, ir.Var) and n.name in varying:
+                return True
+            if isinstance(n, ir.Call) and (n.callee in SHUFFLES or n.callee.startswith("atomic")):
+                return True
+        return False
+
+    # ---- fission ------------------------------------------------------------------------------
+    def is_split(self, s: ir.Stmt) -> bool:
+        for n in walk(s):
+            if isinstance(n, ir.Call) and (n.callee in BARRIERS or n.callee in SHUFFLES or n.callee in WMMA):
+                return True
+            if isinstance(n, ir.Decl) and isinstance(n.type, Fragment):
+                return True
+        return False
+
+    def fission(self, stmts: list[ir.Stmt], top: bool = False) -> list[ir.Stmt]:
+        """Block-level statements for a statement list that contains split points."""
+        out: list[ir.Stmt] = []
+        region: list[ir.Stmt] = []
+
+        def flush():
+            if region:
+                out.append(self.thread_loop(list(region)))
+                region.clear()
+
+        if top and self.has_return:
+            init = self.replicate_decl(ir.Decl("__ret", BOOL, ir.Const(False, BOOL, "false")))
+            out.append(self.thread_loop([init], guard=False))
+        for s in stmts:
+            if isinstance(s, ir.Decl):
+                if isinstance(s.type, Fragment):
+                    self.fragments[s.name] = s.type
+                    continue
+                if s.space is Space.SHARED:
+                    out.append(self.shared_decl(s))
+                    continue
+                if s.name in self.varying or s.name in self.assigned or isinstance(s.type, Array):
+                    region.append(self.replicate_decl(s))
+                    continue
+                flush()
+                out.append(s)
+                continue
+            if not self.is_split(s):
+                region.append(s)
+                continue
+            if isinstance(s, ir.ExprStmt) and isinstance(s.expr, ir.Call) and s.expr.callee in BARRIERS:
+                flush()
+                continue
+            if isinstance(s, ir.ExprStmt) and isinstance(s.expr, ir.Call) and s.expr.callee in WMMA:
+                flush()
+                out.extend(self.wmma(s.expr))
+                continue
+            if isinstance(s, ir.Block):
+                flush()
+                out.extend(self.fission(list(s.stmts)))
+                continue
+            if isinstance(s, ir.If) and self.expr_varying(s.cond, self.varying):
+                # divergent: remember each thread's decision, run every region of a branch
+                # only for the threads that took it
+                self.tmp += 1
+                flag = f"__c{self.tmp}"
+                self.replicated[flag] = BOOL
+                region.append(ir.Assign(ir.Var(flag, BOOL), None, s.cond, s.span))
+                flush()
+                self.guards.append(flag)
+                out.extend(self.fission(_stmts(s.then)))
+                self.guards.pop()
+                if s.other is not None:
+                    self.guards.append("!" + flag)
+                    out.extend(self.fission(_stmts(s.other)))
+                    self.guards.pop()
+                continue
+            if isinstance(s, ir.If):
+                flush()
+                then = self.fission(_stmts(s.then))
+                other = self.fission(_stmts(s.other)) if s.other is not None else None
+                out.append(ir.If(s.cond, ir.Block(tuple(then)), ir.Block(tuple(other)) if other is not None else None, s.span))
+                continue
+            if isinstance(s, ir.For):
+                for st in s.init:
+                    if isinstance(st, ir.Decl) and st.name in self.varying:
+                        raise cannot(s.span, "a loop with a barrier whose counter depends on the thread")
+                if s.cond is not None:
+                    self.require_uniform(s.cond, s.span, "a barrier inside a loop whose trip count "
+                                                         "depends on the thread")
+                flush()
+                body = self.fission(_stmts(s.body))
+                out.append(ir.For(s.init, s.cond, s.step, ir.Block(tuple(body)), (), s.span))
+                continue
+            if isinstance(s, ir.While):
+                self.require_uniform(s.cond, s.span, "a barrier inside a loop whose trip count depends on the thread")
+                flush()
+                out.append(ir.While(s.cond, ir.Block(tuple(self.fission(_stmts(s.body)))), s.do_while, s.span))
+                continue
+            # a statement with shuffles in its expressions: snapshot, split, then read
+            pre, post = self.split_shuffles(s)
+            region.extend(pre)
+            flush()
+            region.append(post)
+        flush()
+        return out
+
+    def shared_decl(self, s: ir.Decl) -> ir.Decl:
+        """A `__shared__` variable: a per-block array (a scalar becomes `name[1]`)."""
+        if isinstance(s.type, Array) and s.type.size is None:
+            shmem = ir.Var("__shmem", I32)
+            elem = s.type.of
+            return ir.Decl(s.name, Pointer(elem), ir.Cast(ir.Call("malloc", (shmem,), Pointer(elem)), Pointer(elem)),
+                           span=s.span)
+        if not isinstance(s.type, Array):
+            self.shared_scalars[s.name] = s.type
+            return ir.Decl(s.name, Array(s.type, 1), None, span=s.span)
+        return dataclasses.replace(s, space=Space.LOCAL, storage=s.storage - {"static", "extern"})
+
+    def require_uniform(self, e: ir.Expr, span, what: str) -> None:
+        if self.expr_varying(e, self.varying):
+            raise cannot(span, what)
+
+    def replicate_decl(self, s: ir.Decl) -> ir.Stmt:
+        t = s.type
+        if isinstance(t, Array) and t.size is not None and s.init is None:
+            self.replicated[s.name] = t               # per-thread array: one row per thread
+            return ir.Block(())
+        if not isinstance(t, (Scalar, Pointer)):
+            raise cannot(s.span, f"the thread-private {t.c()} variable '{s.name}' that lives across a barrier")
+        self.replicated[s.name] = t
+        if s.init is None:
+            return ir.Block(())
+        return ir.Assign(ir.Var(s.name, t, s.span), None, s.init, s.span)
+
+    def thread_loop(self, stmts: list[ir.Stmt], guard: bool = True) -> ir.Stmt:
+        body = [ir.Decl("__tid_x", I32, binary("%", ir.Var(T, I32), ir.Var("__bdim_x", I32))),
+                ir.Decl("__tid_y", I32, binary("%", binary("/", ir.Var(T, I32), ir.Var("__bdim_x", I32)),
+                                               ir.Var("__bdim_y", I32))),
+                ir.Decl("__tid_z", I32, binary("/", ir.Var(T, I32), binary("*", ir.Var("__bdim_x", I32),
+                                                                            ir.Var("__bdim_y", I32))))]
+        stmts = [self.rewrite_private(s) for s in stmts]
+        conds = []
+        if self.has_return and guard:
+            conds.append(ir.Unary("!", self.flag("__ret"), BOOL))
+        for g in (self.guards if guard else []):
+            conds.append(ir.Unary("!", self.flag(g[1:]), BOOL) if g.startswith("!") else self.flag(g))
+        if conds:
+            cond = conds[0]
+            for c in conds[1:]:
+                cond = binary("&&", cond, c)
+            stmts = [ir.If(cond, ir.Block(tuple(stmts)))]
+        extent = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)), ir.Var("__bdim_z", I32))
+        return _loop(T, extent, ir.Block(tuple(body + stmts)), PARALLEL)
+
+    def rewrite_shared(self, s):
+        """Shared scalars used in block-level statements (loop bounds, conditions) -> name[0]."""
+        shared = self.shared_scalars
+        if not shared:
+            return s
+
+        def fix(n):
+            if isinstance(n, ir.Var) and n.name in shared and not isinstance(n.type, Array):
+                return ir.Index(ir.Var(n.name, Array(n.type, 1), n.span), const(0), n.type, n.span)
+            return n
+        return transform(s, fix)
+
+    def flag(self, name: str) -> ir.Expr:
+        return ir.Index(ir.Var(name, Array(BOOL, None)), ir.Var(T, I32), BOOL)
+
+    def rewrite_private(self, s):
+        """References to replicated variables become `name[__t]`, respecting inner shadowing."""
+        replicated = self.replicated
+        shared = self.shared_scalars
+
+        def rewrite(node, shadowed: frozenset):
+            if isinstance(node, ir.Var) and node.name in shared and node.name not in shadowed \
+                    and not isinstance(node.type, Array):
+                return ir.Index(ir.Var(node.name, Array(node.type, 1), node.span), const(0), node.type, node.span)
+            if isinstance(node, ir.Var) and node.name in replicated and node.name not in shadowed \
+                    and (not isinstance(node.type, Array) or node.type == replicated[node.name]):
+                t = replicated[node.name]
+                return ir.Index(ir.Var(node.name, Array(t, None), node.span), ir.Var(T, I32), t, node.span)
+            if isinstance(node, ir.Block):
+                items, sh = [], shadowed
+                for st in node.stmts:
+                    items.append(rewrite(st, sh))
+                    if isinstance(st, ir.Decl):
+                        sh = sh | {st.name}
+                return ir.Block(tuple(items), node.span)
+            if isinstance(node, ir.For):
+                sh = shadowed | {d.name for d in node.init if isinstance(d, ir.Decl)}
+                init = tuple(rewrite(d, shadowed) for d in node.init)
+                return ir.For(init, rewrite(node.cond, sh) if node.cond is not None else None,
+                              tuple(rewrite(x, sh) for x in node.step), rewrite(node.body, sh), node.pragmas, node.span)
+            if isinstance(node, ir.Decl):
+                return dataclasses.replace(node, init=rewrite(node.init, shadowed) if node.init is not None else None,
+                                           ctor_args=tuple(rewrite(a, shadowed) for a in node.ctor_args)
+                                           if node.ctor_args is not None else None)
+            if not dataclasses.is_dataclass(node) or isinstance(node, Type):
+                return node
+            changes = {}
+            for f in dataclasses.fields(node):
+                if f.name == "span":
+                    continue
+                v = getattr(node, f.name)
+                if isinstance(v, (ir.Expr, ir.Stmt)):
+                    nv = rewrite(v, shadowed)
+                    if nv is not v:
+                        changes[f.name] = nv
+                elif isinstance(v, tuple) and v and isinstance(v[0], (ir.Expr, ir.Stmt, ir.Case)):
+                    changes[f.name] = tuple(rewrite(x, shadowed) if not isinstance(x, ir.Case) else
+                                            ir.Case(tuple(rewrite(y, shadowed) for y in x.values),
+                                                    tuple(rewrite(y, shadowed) for y in x.body)) for x in v)
+            return dataclasses.replace(node, **changes) if changes else node
+        return rewrite(s, frozenset())
+
+    # ---- warp collectives ---------------------------------------------------------------------
+    def split_shuffles(self, s: ir.Stmt) -> tuple[list[ir.Stmt], ir.Stmt]:
+        pre: list[ir.Stmt] = []
+
+        def fix(e):
+            if not (isinstance(e, ir.Call) and e.callee in SHUFFLES):
+                return e
+            kind = SHUFFLES[e.callee]
+            args = e.args[1:] if e.callee.endswith("_sync") else e.args
+            value, operand = args[0], args[1]
+            width = args[2] if len(args) > 2 else const(self.warp)
+            self.tmp += 1
+            name = f"__shfl{self.tmp}"
+            if not isinstance(value.type, Scalar):
+                raise cannot(e.span, f"a shuffle of {value.type.c()}")
+            self.replicated[name] = value.type
+            pre.append(ir.Assign(ir.Var(name, value.type), None, value))
+            return ir.Index(ir.Var(name, Array(value.type, None)), self.source_lane(kind, operand, width),
+                            value.type, e.span)
+        post = transform(s, fix)
+        if any(isinstance(n, ir.Call) and n.callee in SHUFFLES for n in walk(post)):
+            raise cannot(s.span, "nested shuffles")
+        return pre, post
+
+    def source_lane(self, kind: str, operand: ir.Expr, width: ir.Expr) -> ir.Expr:
+        """Index (thread number in the block) of the lane a shuffle reads (cuda.md §5)."""
+        t = ir.Var(T, I32)
+        ws = const(self.warp)
+        lane = binary("%", t, ws)
+        base = binary("-", t, lane)
+        seg = binary("*", binary("/", lane, width), width)
+        op = ir.Cast(operand, I32)
+        if kind == "idx":
+            src = binary("+", seg, binary("%", op, width))
+        elif kind == "up":
+            cand = binary("-", lane, op)
+            src = ir.Ternary(binary(">=", cand, seg), cand, lane, I32)
+        elif kind == "down":
+            cand = binary("+", lane, op)
+            src = ir.Ternary(binary("<", cand, binary("+", seg, width)), cand, lane, I32)
+        else:
+            cand = binary("^", lane, op)
+            src = ir.Ternary(binary("<", cand, binary("+", seg, width)), cand, lane, I32)
+        index = binary("+", base, src)
+        total = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)), ir.Var("__bdim_z", I32))
+        return ir.Ternary(binary("<", index, total), index, t, I32)
+
+    def wmma(self, call: ir.Call) -> list[ir.Stmt]:
+        """A wmma call as a loop over the block's warps, each doing the tile operation."""
+        name = call.callee.replace("nvcuda::", "")
+        w = ir.Var("__w", I32)
+        frag_of = lambda e: (e.name, self.fragments[e.name]) if isinstance(e, ir.Var) and e.name in self.fragments \
+            else (_ for _ in ()).throw(cannot(call.span, "a wmma fragment that is not a local variable"))
+        fidx = lambda fname, t, i, j: ir.Index(ir.Index(ir.Index(ir.Var(fname, Array(Array(Array(F32, None), None), None)), w,
+                                                                Array(Array(F32, None), None)), i, Array(F32, None)), j,
+                                               F32 if t.of.is_float else I32)
+        i, j, k = ir.Var("__i", I32), ir.Var("__j", I32), ir.Var("__k", I32)
+        body: list[ir.Stmt] = []
+        if name == "wmma::fill_fragment":
+            fname, ft = frag_of(call.args[0])
+            rows, cols = ft.shape
+            body = [_loop("__i", const(rows), _loop("__j", const(cols), ir.Assign(fidx(fname, ft, i, j), None,
+                                                                                    _round(call.args[1], ft))))]
+        elif name == "wmma::load_matrix_sync":
+            fname, ft = frag_of(call.args[0])
+            rows, cols = ft.shape
+            ptr, ldm = call.args[1], call.args[2]
+            row_major = ft.layout != "col_major" if len(call.args) < 4 else _row_major(call.args[3])
+            p = ir.Var("__p", ptr.type)
+            idx = binary("+", binary("*", i, ir.Var("__ld", I32)), j) if row_major else \
+                binary("+", binary("*", j, ir.Var("__ld", I32)), i)
+            body = [ir.Decl("__p", ptr.type, ptr), ir.Decl("__ld", I32, ir.Cast(ldm, I32)),
+                    _loop("__i", const(rows), _loop("__j", const(cols), ir.Assign(
+                        fidx(fname, ft, i, j), None, ir.Cast(ir.Index(p, idx, ptr.type.to), F32 if ft.of.is_float else I32))))]
+        elif name == "wmma::store_matrix_sync":
+            ptr, (fname, ft), ldm, layout = call.args[0], frag_of(call.args[1]), call.args[2], call.args[3]
+            rows, cols = ft.shape
+            p = ir.Var("__p", ptr.type)
+            idx = binary("+", binary("*", i, ir.Var("__ld", I32)), j) if _row_major(layout) else \
+                binary("+", binary("*", j, ir.Var("__ld", I32)), i)
+            body = [ir.Decl("__p", ptr.type, ptr), ir.Decl("__ld", I32, ir.Cast(ldm, I32)),
+                    _loop("__i", const(rows), _loop("__j", const(cols), ir.Assign(
+                        ir.Index(p, idx, ptr.type.to), None, ir.Cast(fidx(fname, ft, i, j), ptr.type.to))))]
+        elif name == "wmma::mma_sync":
+            (d, dt), (a, at), (b, bt), (c, ct) = (frag_of(x) for x in call.args[:4])
+            acc = ir.Var("__acc", F32)
+            inner = _loop("__k", const(at.k), ir.Assign(acc, "+", binary("*", fidx(a, at, i, k), fidx(b, bt, k, j))))
+            body = [_loop("__i", const(dt.m), _loop("__j", const(dt.n), ir.Block((
+                ir.Decl("__acc", F32, fidx(c, ct, i, j)), inner,
+                ir.Assign(fidx(d, dt, i, j), None, _round(acc, dt))))))]
+        else:
+            raise cannot(call.span, call.callee)
+        # evaluate the call's per-thread arguments as the warp's first lane
+        lane0 = ir.Decl(T, I32, binary("*", w, const(32)))
+        tids = [ir.Decl("__tid_x", I32, binary("%", ir.Var(T, I32), ir.Var("__bdim_x", I32))),
+                ir.Decl("__tid_y", I32, binary("%", binary("/", ir.Var(T, I32), ir.Var("__bdim_x", I32)), ir.Var("__bdim_y", I32))),
+                ir.Decl("__tid_z", I32, binary("/", ir.Var(T, I32), binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32))))]
+        block = ir.Block(tuple([lane0] + tids + [self.rewrite_private(s) for s in body]))
+        nwarps = const(-(-self.require_threads("a wmma fragment") // 32))
+        return [ir.PragmaStmt(f"xpiler region {call.callee}"), _loop("__w", nwarps, block, PARALLEL)]
+
+
+def _round(e: ir.Expr, frag: Fragment) -> ir.Expr:
+    """A value as stored in a fragment of element type `frag.of` (held in float)."""
+    if frag.of is DType.F16:
+        return ir.Cast(ir.Cast(e, scalar(DType.F16)), F32)
+    return ir.Cast(e, F32 if frag.of.is_float else I32)
+
+
+def _row_major(layout: ir.Expr) -> bool:
+    return isinstance(layout, ir.EnumConst) and layout.name.endswith("mem_row_major") or \
+        (isinstance(layout, ir.EnumConst) and layout.value == 0)
+
+
+def _stmts(s: ir.Stmt | None) -> list[ir.Stmt]:
+    if s is None:
+        return []
+    return list(s.stmts) if isinstance(s, ir.Block) else [s]
+
+
+def _loop(var: str, extent: ir.Expr, body: ir.Stmt, pragmas=()) -> ir.For:
+    v = ir.Var(var, I32)
+    return ir.For((ir.Decl(var, I32, const(0)),), binary("<", v, extent),
+                  (ir.Assign(v, "+", const(1)),), body if isinstance(body, ir.Block) else ir.Block((body,)), pragmas)
+
+
+class Inliner:
+    """Inline calls of device functions that use thread built-ins, barriers or collectives, so
+    that fission sees every split point. Such a function may return only at its end."""
+
+    def __init__(self, module: ir.Module):
+        self.module = module
+        self.count = 0
+
+    def target(self, c: ir.Call) -> ir.Function | None:
+        f = self.module.function(c.callee)
+        if f is None or f.body is None or f.kind is ir.FuncKind.KERNEL or _is_plain(f):
+            return None
+        return f
+
+    def run(self, body: ir.Block) -> ir.Block:
+        for _ in range(8):
+            if not any(isinstance(n, ir.Call) and self.target(n) for n in walk(body)):
+                return body
+            body = transform(body, self.stmt)
+        raise cannot(body.span, "device functions nested more than 8 deep")
+
+    def stmt(self, s):
+        if not isinstance(s, ir.Stmt) or isinstance(s, (ir.Block, ir.If, ir.For, ir.While, ir.Switch)):
+            if isinstance(s, (ir.If, ir.For, ir.While)) and s.cond is not None and \
+                    any(isinstance(n, ir.Call) and self.target(n) for n in walk(s.cond)):
+                raise cannot(s.span, "a call of a device function with barriers or shuffles in a condition")
+            return s
+        pre: list[ir.Stmt] = []
+
+        def fix(e):
+            if isinstance(e, ir.Call) and self.target(e):
+                return self.expand(e, pre)
+            return e
+        new = transform(s, fix)
+        return pre + [new] if pre else s
+
+    def expand(self, c: ir.Call, pre: list) -> ir.Expr:
+        f = self.target(c)
+        self.count += 1
+        prefix = f"__in{self.count}_"
+        names = {p.name for p in f.params} | {n.name for n in walk(f.body) if isinstance(n, ir.Decl)}
+
+        def rename(n):
+            if isinstance(n, ir.Var) and n.name in names:
+                return dataclasses.replace(n, name=prefix + n.name)
+            if isinstance(n, ir.Decl) and n.name in names:
+                return dataclasses.replace(n, name=prefix + n.name)
+            return n
+        stmts = list(transform(f.body, rename).stmts)
+        result = None
+        if stmts and isinstance(stmts[-1], ir.Return):
+            result = stmts.pop().value
+        if any(isinstance(n, ir.Return) for st in stmts for n in walk(st)):
+            raise cannot(c.span, f"inlining '{f.name}': a 'return' before its end")
+        for p, a in zip(f.params, c.args):
+            pre.append(ir.Decl(prefix + p.name, p.type, a, span=c.span))
+        pre.extend(stmts)
+        if result is None:
+            return ir.Const(0, I32, "0")
+        pre.append(ir.Decl(prefix + "result", f.ret, result, span=c.span))
+        return ir.Var(prefix + "result", f.ret, c.span)
+
+
+class ReturnToFlag:
+    """Replace `return;` in a kernel body by setting the per-thread flag `__ret` and skipping the
+    rest of the thread's work: statements after a possibly-returning one run under `if (!__ret)`,
+    loops containing a return break out when it is set."""
+
+    def run(self, body: ir.Block) -> ir.Block:
+        return ir.Block(tuple(self.stmts(list(body.stmts))), body.span)
+
+    def returns(self, s) -> bool:
+        return any(isinstance(n, ir.Return) for n in walk(s))
+
+    def stmts(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        for i, s in enumerate(stmts):
+            if not self.returns(s):
+                out.append(s)
+                continue
+            out.append(self.stmt(s))
+            rest = stmts[i + 1:]
+            if rest:
+                decls = [r for r in rest if isinstance(r, ir.Decl)]
+                if decls:
+                    # keep declarations visible: hoist them out of the guarded block (no init)
+                    hoisted = [dataclasses.replace(d, init=None, ctor_args=None) for d in decls]
+                    if any(isinstance(d.type, Array) and d.init is not None for d in decls):
+                        raise cannot(decls[0].span, "an initialised array declared after a 'return'")
+                    rest = [ir.Assign(ir.Var(r.name, r.type), None, r.init) if isinstance(r, ir.Decl) and r.init is not None
+                            else (ir.Block(()) if isinstance(r, ir.Decl) else r) for r in rest]
+                    out.extend(hoisted)
+                out.append(ir.If(ir.Unary("!", ir.Var("__ret", BOOL), BOOL), ir.Block(tuple(self.stmts(rest)))))
+            return out
+        return out
+
+    def stmt(self, s: ir.Stmt) -> ir.Stmt:
+        if isinstance(s, ir.Return):
+            if s.value is not None:
+                raise cannot(s.span, "a kernel returning a value")
+            return ir.Assign(ir.Var("__ret", BOOL), None, ir.Const(True, BOOL, "true"), s.span)
+        if isinstance(s, ir.Block):
+            return ir.Block(tuple(self.stmts(list(s.stmts))), s.span)
+        if isinstance(s, ir.If):
+            return ir.If(s.cond, self.stmt(s.then), self.stmt(s.other) if s.other is not None else None, s.span)
+        if isinstance(s, (ir.For, ir.While)):
+            body = self.stmt(s.body)
+            brk = ir.If(ir.Var("__ret", BOOL), ir.Break())
+            body = ir.Block(tuple(_stmts(body)) + (brk,))
+            return dataclasses.replace(s, body=self._guard_loop_body(body))
+        if isinstance(s, ir.Switch):
+            raise cannot(s.span, "a 'return' inside a switch")
+        return s
+
+    def _guard_loop_body(self, body: ir.Block) -> ir.Block:
+        return body
