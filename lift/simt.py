@@ -58,7 +58,7 @@ def lift_simt(module: ir.Module) -> ir.Module:
         elif f.kind is ir.FuncKind.DEVICE and _is_plain(f):
             functions.append(dataclasses.replace(f, kind=ir.FuncKind.HOST, qualifiers=frozenset({"static", "inline"})))
     return ir.Module(ir.Platform.VNNI, tuple(functions), (), ("<math.h>", "<string.h>", "<stdlib.h>"),
-                     (), (), module.filename)
+                     (), module.typedefs, module.filename)
 
 
 def _launches(stmt) -> bool:
@@ -176,6 +176,7 @@ class Instance:
                 raise cannot(e.span, f"'{name}'")
             return e
         body = transform(body, fix)
+        body = transform(body, plain_c_call)
         body = Inliner(self.module).run(body)
         body = transform(body, fix)
         body = transform(body, self.atomic)
@@ -563,6 +564,27 @@ class Instance:
         return [ir.PragmaStmt(f"xpiler region {call.callee}"), _loop("__w", nwarps, block, PARALLEL)]
 
 
+HALF_OPS = {"__hadd": "+", "__hsub": "-", "__hmul": "*", "__hdiv": "/"}
+
+
+def plain_c_call(e):
+    """CUDA/HIP device calls that are plain C: conversions become casts, __ldg a load."""
+    if not isinstance(e, ir.Call):
+        return e
+    name = e.callee
+    if name in ("__half2float", "__bfloat162float", "__low2float"):
+        return ir.Cast(e.args[0], F32, "c", e.span)
+    if name in ("__float2half", "__float2half_rn"):
+        return ir.Cast(e.args[0], scalar(DType.F16), "c", e.span)
+    if name in ("__float2bfloat16", "__float2bfloat16_rn"):
+        return ir.Cast(e.args[0], scalar(DType.BF16), "c", e.span)
+    if name == "__ldg":
+        return ir.Deref(e.args[0], e.args[0].type.to, e.span)
+    if name in HALF_OPS:
+        return ir.Binary(HALF_OPS[name], e.args[0], e.args[1], e.type, e.span)
+    return e
+
+
 def _round(e: ir.Expr, frag: Fragment) -> ir.Expr:
     """A value as stored in a fragment of element type `frag.of` (held in float)."""
     if frag.of is DType.F16:
@@ -673,7 +695,8 @@ class ReturnToFlag:
                 decls = [r for r in rest if isinstance(r, ir.Decl)]
                 if decls:
                     # keep declarations visible: hoist them out of the guarded block (no init)
-                    hoisted = [dataclasses.replace(d, init=None, ctor_args=None) for d in decls]
+                    hoisted = [dataclasses.replace(d, init=None, ctor_args=None, storage=d.storage - {"const"})
+                               for d in decls]
                     if any(isinstance(d.type, Array) and d.init is not None for d in decls):
                         raise cannot(decls[0].span, "an initialised array declared after a 'return'")
                     rest = [ir.Assign(ir.Var(r.name, r.type), None, r.init) if isinstance(r, ir.Decl) and r.init is not None

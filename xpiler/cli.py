@@ -94,6 +94,28 @@ def _cmd_check(args) -> int:
     return 1
 
 
+EXIT_UNVERIFIED = 3
+
+
+def _cmd_translate(args) -> int:
+    from .pipeline import translate, write_atomically
+    if args.llm not in (None, "off"):
+        raise UsageError(None, "--llm: the LLM assistant is not available in this version; use --llm off")
+    result = translate(args.src, args.to, args.platform, examples=args.examples,
+                       sizes=_sizes(args.size), seed=args.seed)
+    if args.strict and not result.verified:
+        print(result.header(), file=sys.stderr, end="")
+        raise XpilerError(None, "--strict: the translation is not verified; nothing written")
+    text = result.output()
+    if args.output:
+        write_atomically(args.output, text)
+        print(f"wrote {args.output} ({'verified' if result.verified else 'NOT verified'}, "
+              f"{result.seconds:.2f} s)", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0 if result.verified else EXIT_UNVERIFIED
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xpiler", description="Transcompiler for tensor programs "
                                 "among cuda, hip, bang and vnni.")
@@ -105,6 +127,21 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--ir", action="store_true", help="print the IR as C-like text")
     group.add_argument("--json", action="store_true", help="print the IR as JSON")
     parse.set_defaults(run=_cmd_parse)
+
+    tr = sub.add_parser("translate", help="translate a kernel to another interface, verified "
+                                          "(exit 0 verified, 3 written but not verified, 1 error)")
+    tr.add_argument("src")
+    tr.add_argument("--to", required=True, help="cuda, hip, bang (mlu) or vnni (cpu)")
+    tr.add_argument("-o", "--output", help="output file (default: standard output)")
+    tr.add_argument("--from", dest="platform")
+    tr.add_argument("--strict", action="store_true", help="refuse to write an unverified translation")
+    tr.add_argument("--examples", type=int, default=5, help="differential-test examples")
+    tr.add_argument("--size", action="append", help="NAME=VALUE or NAME=LO:HI for size parameters")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--tune", choices=["none", "fast", "full"], default="none",
+                    help="tuning (only 'none' in this version)")
+    tr.add_argument("--llm", default="off", help="LLM endpoint for rewrite suggestions (off)")
+    tr.set_defaults(run=_cmd_translate)
 
     run = sub.add_parser("run", help="run a kernel in the interpreter")
     run.add_argument("src")

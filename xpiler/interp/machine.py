@@ -434,7 +434,7 @@ class Machine:
                 self.frame.scopes.pop()
 
     def s_For(self, s: ir.For, m) -> None:
-        if (id(s) in self.collapsed or any(p.startswith("omp parallel for") for p in s.pragmas)) \
+        if (id(s) in self.collapsed or any(p.startswith(("omp parallel for", "omp simd")) for p in s.pragmas)) \
                 and self.parallel_loop(s, m):
             return
         self.frame.scopes.append({})

@@ -34,6 +34,7 @@ class Buffer:
     lane_stride: int = 0                  # private memory: bytes per lane (for messages)
     log: list | None = None               # race checking: [(byte offsets, lanes, is_write)]
     atomic_log: bool = False
+    high: int = 0                         # one past the highest byte ever accessed
 
     @classmethod
     def zeros(cls, name: str, space: Space, nbytes: int, initialised: bool = False) -> "Buffer":
@@ -142,6 +143,8 @@ class Memory:
             return
         lo = starts.min()
         hi = starts.max() + size
+        if hi > buf.high:
+            buf.high = int(hi)
         if lo < 0 or hi > buf.nbytes:
             bad = np.flatnonzero((starts < 0) | (starts + size > buf.nbytes))[0]
             row = bad // starts.shape[1] if starts.ndim == 2 else bad

@@ -51,11 +51,16 @@ def _materialise(m, call, value):
     if not isinstance(value, VarRef):
         return value, None
     current = np.asarray(value.frame[value.name])
+    lanes = m.L
+    if current.ndim == 0 or current.shape[0] != lanes:
+        current = np.broadcast_to(current, (lanes,) + current.shape[1:] if current.ndim else (lanes,)).copy()
     buf = Buffer.from_array(value.name, Space.HOST, current.reshape(-1))
-    return Ptr(buf, np.zeros((), np.int64), current.dtype.itemsize), (value, current)
+    per_lane = current.dtype.itemsize * (int(np.prod(current.shape[1:])) if current.ndim > 1 else 1)
+    offsets = np.arange(lanes, dtype=np.int64) * per_lane if lanes > 1 else np.zeros((), np.int64)
+    return Ptr(buf, offsets, current.dtype.itemsize), (value, current)
 
 
-def _copy(m, call, dst, src, nbytes):
+def _copy(m, call, dst, src, nbytes, mask=None):
     dst, back = _materialise(m, call, dst)
     src, _ = _materialise(m, call, src)
     if not isinstance(dst, Ptr) or not isinstance(src, Ptr):
@@ -63,7 +68,7 @@ def _copy(m, call, dst, src, nbytes):
     if nbytes < 0:
         raise m.error(call.span, f"{call.callee}: negative size {nbytes}")
     try:
-        m.memory.copy_bytes(dst, src, np.asarray(nbytes, np.int64), np.ones(1, bool))
+        m.memory.copy_bytes(dst, src, np.asarray(nbytes, np.int64), mask if mask is not None and np.ndim(mask) else np.ones(1, bool))
     except Exception as e:          # MemoryFault: name the call
         from ..memory import MemoryFault
         if isinstance(e, MemoryFault):
@@ -77,7 +82,7 @@ def _copy(m, call, dst, src, nbytes):
 
 @semantics("cudaMemcpy", "hipMemcpy", "cnrtMemcpy", "memcpy", "std::memcpy")
 def memcpy(m, call, args, mask):
-    return _copy(m, call, args[0], args[1], _scalar(args[2]))
+    return _copy(m, call, args[0], args[1], _scalar(args[2]), mask)
 
 
 @semantics("cudaMemset", "hipMemset", "cnrtMemset", "memset", "std::memset")

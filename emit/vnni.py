@@ -1,0 +1,116 @@
+"""Emit C++ for x86 (vnni target) from the canonical form: the printer plus a small preamble.
+
+The outermost parallel loop of each nest becomes `#pragma omp parallel for`; nested parallel
+loops stay plain loops (OpenMP would run them serially anyway). Canonical programs call no
+intrinsics, so the output needs only <math.h>-level C++ (g++ -fopenmp; no -mavx512 needed).
+"""
+from __future__ import annotations
+
+from xpiler import ir
+from xpiler.diagnostics import XpilerError
+from xpiler.irutil import walk
+from xpiler.printer import Printer
+from xpiler.types import DType, Scalar, VecKind, Vector
+
+HELPER_DEFINITIONS = {
+    "max": "\n".join(f"static inline {t} max({t} a, {t} b) {{ return a < b ? b : a; }}"
+                     for t in ("int", "unsigned", "long long", "unsigned long long", "float", "double")),
+    "min": "\n".join(f"static inline {t} min({t} a, {t} b) {{ return b < a ? b : a; }}"
+                     for t in ("int", "unsigned", "long long", "unsigned long long", "float", "double")),
+    "rsqrtf": "static inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }",
+    "__expf": "static inline float __expf(float x) { return expf(x); }",
+    "__logf": "static inline float __logf(float x) { return logf(x); }",
+    "__fdividef": "static inline float __fdividef(float x, float y) { return x / y; }",
+    "__saturatef": "static inline float __saturatef(float x) { return fminf(fmaxf(x, 0.0f), 1.0f); }",
+    "__float_as_int": "static inline int __float_as_int(float f) { int i; memcpy(&i, &f, 4); return i; }",
+    "__int_as_float": "static inline float __int_as_float(int i) { float f; memcpy(&f, &i, 4); return f; }",
+    "__float_as_uint": "static inline unsigned __float_as_uint(float f) { unsigned i; memcpy(&i, &f, 4); return i; }",
+    "__uint_as_float": "static inline float __uint_as_float(unsigned i) { float f; memcpy(&f, &i, 4); return f; }",
+}
+
+
+class VnniEmitter(Printer):
+    target = "vnni"
+
+    def __init__(self):
+        self.parallel_depth = 0
+
+    def stmt_For(self, s: ir.For, level, pad) -> str:
+        parallel = any(p.startswith("omp parallel for") for p in s.pragmas)
+        keep = tuple(p for p in s.pragmas if not p.startswith("omp parallel for"))
+        if parallel and self.parallel_depth == 0:
+            keep = ("omp parallel for",) + keep
+        elif parallel and not _has_sync_pragmas(s.body):
+            keep = ("omp simd",) + keep        # independent iterations, inside a parallel region
+        if parallel:
+            self.parallel_depth += 1
+        try:
+            return super().stmt_For(ir.For(s.init, s.cond, s.step, s.body, keep, s.span), level, pad)
+        finally:
+            if parallel:
+                self.parallel_depth -= 1
+
+    def stmt_PragmaStmt(self, s: ir.PragmaStmt, level, pad) -> str:
+        if s.text.startswith("xpiler "):
+            return f"{pad}// {s.text[len('xpiler '):]}"
+        return f"{pad}#pragma {s.text}"
+
+    def preamble(self, m: ir.Module) -> list[str]:
+        lines = ["#include <float.h>", "#include <limits.h>", "#include <math.h>", "#include <stdint.h>",
+                 "#include <stdlib.h>", "#include <string.h>"]
+        used_types = {n.type for n in _all_nodes(m) if hasattr(n, "type")} | \
+                     {d.type for d in _all_nodes(m) if isinstance(d, ir.Decl)}
+        dtypes = {t.dtype for t in used_types if isinstance(t, Scalar)} | \
+                 {t.elem for t in used_types if t is not None and getattr(t, "elem", None) is not None}
+        if DType.F16 in dtypes:
+            lines.append("typedef _Float16 half;")
+        if DType.BF16 in dtypes:
+            raise XpilerError(None, "cannot translate bfloat16 arithmetic to vnni: g++ 12 has no "
+                                    "bfloat16 arithmetic type")
+        structs = {t for t in used_types if isinstance(t, Vector) and t.kind is VecKind.STRUCT}
+        for t in sorted(structs, key=lambda v: v.c()):
+            # CUDA/HIP vector structs as GCC vector types (same size and alignment); members
+            # .x .y .z .w are printed as [0] .. [3]
+            if t.lanes == 3:
+                raise XpilerError(None, f"cannot translate {t.c()} to vnni: 3-element vector structs")
+            lines.append(f"typedef {t.of.c_name} {t.c()} __attribute__((vector_size({t.lanes * t.of.size})));")
+            lines.append(f"static inline {t.c()} make_{t.c()}(" +
+                         ", ".join(f"{t.of.c_name} {c}" for c in "xyzw"[:t.lanes]) +
+                         f") {{ {t.c()} v = {{{', '.join('xyzw'[:t.lanes])}}}; return v; }}")
+        called = {n.callee for n in _all_nodes(m) if isinstance(n, ir.Call)}
+        lines += [HELPER_DEFINITIONS[h] for h in sorted(called & set(HELPER_DEFINITIONS))]
+        return lines
+
+    def expr_Member(self, e: ir.Member):
+        if isinstance(e.base.type, Vector) and e.field in "xyzw":
+            return f"{self.expr(e.base, 14)}[{'xyzw'.index(e.field)}]", 14
+        return super().expr_Member(e)
+
+    def typedef(self, name, t) -> str:
+        if isinstance(t, Vector) and t.kind is VecKind.EXT:
+            return f"typedef {t.of.c_name} {name} __attribute__((vector_size({t.lanes * t.of.size})));"
+        return super().typedef(name, t)
+
+    def module(self, m: ir.Module) -> str:
+        out = self.preamble(m)
+        out += [self.typedef(name, t) for name, t in m.typedefs if isinstance(t, Vector)]
+        for f in m.functions:
+            out.append("")
+            out.append(self.function(f).replace("// kernel\n", "").replace("// host\n", ""))
+        return "\n".join(out) + "\n"
+
+
+def _has_sync_pragmas(body) -> bool:
+    return any(isinstance(n, ir.PragmaStmt) and n.text.startswith(("omp atomic", "omp critical"))
+               for n in walk(body))
+
+
+def _all_nodes(m: ir.Module):
+    for f in m.functions:
+        yield from walk(f.body)
+        for p in f.params:
+            yield p
+
+
+def emit(canonical: ir.Module) -> str:
+    return VnniEmitter().module(canonical)

@@ -1,0 +1,249 @@
+"""Lift C/C++ with AVX-512 / VNNI intrinsics to the canonical form (docs/canonical.md).
+
+Before: a vnni module: `extern "C"` entry functions with host pointers, helper functions,
+        `#pragma omp parallel for [collapse(k)]` loops, intrinsics on register values.
+After:  the same functions in plain C. Helpers that take or return registers are inlined, the
+        others stay functions (lifted like the entry). A loop with `omp parallel for` (and each of
+        the k-1 loops its collapse(k) adds) is a parallel loop in normal form
+        `for (int __v = 0; __v < extent; __v++) { T v = __v * step + start; ... }`; loops without
+        the pragma stay serial. A `continue` of a parallel loop becomes an if/else. Intrinsics
+        become tagged loops (lift/detensorize_x86.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from xpiler import ir
+from xpiler.constfold import fold
+from xpiler.irutil import binary, const, walk
+from xpiler.types import DType, Scalar
+
+from .detensorize_x86 import cannot, detensorize, holds_registers
+from .simt import Inliner
+
+PARALLEL = "omp parallel for"
+# clauses that do not change what a loop computes; private/reduction/lastprivate/... do
+CLAUSES = {"schedule", "collapse", "num_threads", "proc_bind", "default", "shared", "simd"}
+SIMD_HEADERS = {"<immintrin.h>", "<x86intrin.h>", "<zmmintrin.h>", "<omp.h>"}
+INCLUDES = ("<math.h>", "<stdint.h>", "<string.h>", "<stdlib.h>")
+
+
+def lift_vnni(module: ir.Module) -> ir.Module:
+    """The canonical module of a vnni module: every defined function lifted, register helpers inlined."""
+    inline = {f.name for f in module.functions if f.body is not None and _register_interface(f)}
+    functions = []
+    for f in module.functions:
+        if f.body is None or f.name in inline:
+            continue
+        body = f.body
+        if inline:
+            _check_inlinable_calls(body, inline)
+            body = RegisterInliner(module, inline).run(body)
+        body = Loops().block(body)
+        functions.append(detensorize(dataclasses.replace(f, body=body)))
+    for g in module.globals:
+        if holds_registers(g.type):
+            raise cannot(g.span, f"the file-scope register variable '{g.name}'")
+    includes = tuple(dict.fromkeys([i for i in module.includes if i not in SIMD_HEADERS] + list(INCLUDES)))
+    return ir.Module(ir.Platform.VNNI, tuple(functions), module.globals, includes, (), module.typedefs,
+                     module.filename)
+
+
+def _register_interface(f: ir.Function) -> bool:
+    return holds_registers(f.ret) or any(holds_registers(p.type) for p in f.params)
+
+
+def _check_inlinable_calls(body: ir.Block, inline: set[str]) -> None:
+    for s in walk(body):
+        heads = [s.cond] if isinstance(s, (ir.If, ir.While)) else \
+            [s.cond, *s.init, *s.step] if isinstance(s, ir.For) else []
+        for h in heads:
+            for n in walk(h) if h is not None else ():
+                if isinstance(n, ir.Call) and n.callee in inline:
+                    raise cannot(n.span, f"a call of '{n.callee}' (inlined: it takes or returns "
+                                         f"registers) in a condition or loop header")
+
+
+class RegisterInliner(Inliner):
+    """Inline the helpers named in `names` (those whose parameters or result are registers)."""
+
+    def __init__(self, module: ir.Module, names: set[str]):
+        super().__init__(module)
+        self.names = names
+
+    def target(self, c: ir.Call) -> ir.Function | None:
+        return self.module.function(c.callee) if c.callee in self.names else None
+
+
+# ---- OpenMP loops ---------------------------------------------------------------------------
+class Loops:
+    """Parallel loops to normal form; other OpenMP pragmas refused unless harmless."""
+
+    def block(self, b: ir.Block) -> ir.Block:
+        return ir.Block(tuple(self.stmt(s) for s in b.stmts), b.span)
+
+    def sub(self, s: ir.Stmt | None) -> ir.Stmt | None:
+        return None if s is None else self.stmt(s)
+
+    def stmt(self, s: ir.Stmt) -> ir.Stmt:
+        if isinstance(s, ir.Block):
+            return self.block(s)
+        if isinstance(s, ir.If):
+            return dataclasses.replace(s, then=self.stmt(s.then), other=self.sub(s.other))
+        if isinstance(s, ir.While):
+            return dataclasses.replace(s, body=self.stmt(s.body))
+        if isinstance(s, ir.Switch):
+            return dataclasses.replace(s, cases=tuple(ir.Case(c.values, tuple(self.stmt(x) for x in c.body))
+                                                      for c in s.cases))
+        if isinstance(s, ir.PragmaStmt) and s.text.split()[:1] == ["omp"] \
+                and s.text.split()[1:2] not in (["atomic"], ["critical"]):
+            raise cannot(s.span, f"'#pragma {s.text}' (only 'omp parallel for' loops, 'omp atomic' "
+                                 f"and 'omp critical' are supported)")
+        if not isinstance(s, ir.For):
+            return s
+        omp = [p for p in s.pragmas if p.split()[:1] == ["omp"]]
+        others = tuple(p for p in s.pragmas if p not in omp and p.split()[:2] != ["omp", "simd"])
+        parallel = [p for p in omp if p.split()[:3] == PARALLEL.split()]
+        if len(parallel) != len([p for p in omp if p.split()[:2] != ["omp", "simd"]]):
+            raise cannot(s.span, f"'#pragma {omp[0]}' on a loop (only 'omp parallel for' is supported)")
+        if not parallel:
+            return dataclasses.replace(s, body=self.stmt(s.body), pragmas=others)
+        return self.parallel(s, self.collapse(parallel[0], s.span), others)
+
+    def collapse(self, pragma: str, span) -> int:
+        k = 1
+        for m in re.finditer(r"(\w+)\s*(?:\(([^()]*)\))?", pragma[len(PARALLEL):]):
+            if m.group(1) not in CLAUSES:
+                raise cannot(span, f"the OpenMP clause '{m.group(0)}' (a parallel loop of the canonical "
+                                   f"form has independent iterations and no private copies)")
+            if m.group(1) == "collapse":
+                if not (m.group(2) or "").strip().isdigit():
+                    raise cannot(span, f"'{m.group(0)}' (the count must be an integer literal)")
+                k = int(m.group(2))
+        return k
+
+    def parallel(self, s: ir.For, depth: int, others: tuple) -> ir.For:
+        """`s` and the depth-1 loops nested directly in it as parallel loops in normal form."""
+        if depth > 1:
+            inner = s.body.stmts if isinstance(s.body, ir.Block) else (s.body,)
+            if len(inner) != 1 or not isinstance(inner[0], ir.For):
+                raise cannot(s.span, f"collapse({depth}) over loops that are not perfectly nested")
+            body = ir.Block((self.parallel(inner[0], depth - 1, ()),))
+        else:
+            body = self.stmt(s.body)
+            body = ir.Block(tuple(structured(list(body.stmts if isinstance(body, ir.Block) else (body,)),
+                                             s.span)))
+        return normal_form(dataclasses.replace(s, body=body), (PARALLEL,) + others)
+
+
+def normal_form(s: ir.For, pragmas: tuple) -> ir.For:
+    """`for (T v = start; v < end; v += step)` -> `for (T __v = 0; __v < extent; __v++)`."""
+    if len(s.init) != 1 or not isinstance(s.init[0], ir.Decl) or s.init[0].init is None:
+        raise cannot(s.span, "a parallel loop whose counter is not declared and initialised in its header")
+    d = s.init[0]
+    v, t = d.name, d.type
+    if not (isinstance(t, Scalar) and t.dtype in (DType.I32, DType.I64)):
+        raise cannot(s.span, f"a parallel loop over a {t.c()} counter (int or long expected)")
+    end, inclusive = _bound(s.cond, v, s.span)
+    step = _step(s.step, v, s.span)
+    start = d.init
+    span = binary("-", end, start) if fold(start) != 0 else end
+    if inclusive:
+        span = binary("+", span, const(1))
+    extent = span if step == 1 else binary("/", binary("+", span, const(step - 1)), const(step))
+    folded = fold(extent)
+    if isinstance(folded, int):
+        extent = const(folded)
+    body = s.body.stmts if isinstance(s.body, ir.Block) else (s.body,)
+    name = v
+    if fold(start) != 0 or step != 1:
+        name = f"__{v}"
+        index = ir.Var(name, t)
+        value = binary("*", index, const(step)) if step != 1 else index
+        value = binary("+", value, start) if fold(start) != 0 else value
+        body = (ir.Decl(v, t, value, span=d.span),) + tuple(body)
+    counter = ir.Var(name, t)
+    return ir.For((ir.Decl(name, t, const(0, t), span=d.span),), binary("<", counter, extent),
+                  (ir.Assign(counter, "+", const(1, t)),), ir.Block(tuple(body), s.body.span), pragmas, s.span)
+
+
+def _bound(cond: ir.Expr | None, v: str, span) -> tuple[ir.Expr, bool]:
+    if isinstance(cond, ir.Binary):
+        if cond.op in ("<", "<=") and _is(cond.left, v) and not _uses(cond.right, v):
+            return cond.right, cond.op == "<="
+        if cond.op in (">", ">=") and _is(cond.right, v) and not _uses(cond.left, v):
+            return cond.left, cond.op == ">="
+    raise cannot(getattr(cond, "span", None) or span,
+                 f"a parallel loop whose condition is not '{v} < bound' or '{v} <= bound'")
+
+
+def _step(step: tuple, v: str, span) -> int:
+    if len(step) == 1 and isinstance(step[0], ir.Assign) and _is(step[0].target, v):
+        a = step[0]
+        amount = a.value if a.op == "+" else a.value.right if (
+            a.op is None and isinstance(a.value, ir.Binary) and a.value.op == "+" and _is(a.value.left, v)) else None
+        c = fold(amount) if amount is not None else None
+        if isinstance(c, int) and c > 0:
+            return c
+    raise cannot(span, f"a parallel loop whose step is not '{v} += positive constant'")
+
+
+def _is(e: ir.Expr, v: str) -> bool:
+    while isinstance(e, ir.Cast):
+        e = e.operand
+    return isinstance(e, ir.Var) and e.name == v
+
+
+def _uses(e: ir.Expr, v: str) -> bool:
+    return any(isinstance(n, ir.Var) and n.name == v for n in walk(e))
+
+
+# ---- continue in a parallel loop --------------------------------------------------------------
+def _own(s: ir.Stmt):
+    """Nodes of `s` outside nested loops (whose `continue`s are their own)."""
+    yield s
+    if isinstance(s, (ir.For, ir.While)):
+        return
+    for f in dataclasses.fields(s):
+        v = getattr(s, f.name)
+        items = v if isinstance(v, tuple) else (v,)
+        for x in items:
+            if isinstance(x, ir.Case):
+                for y in x.body:
+                    yield from _own(y)
+            elif isinstance(x, ir.Stmt):
+                yield from _own(x)
+
+
+def _continues(stmts) -> bool:
+    return any(isinstance(n, ir.Continue) for s in stmts for n in _own(s))
+
+
+def _stmts(s: ir.Stmt | None) -> list[ir.Stmt]:
+    return [] if s is None else list(s.stmts) if isinstance(s, ir.Block) else [s]
+
+
+def structured(stmts: list[ir.Stmt], span) -> list[ir.Stmt]:
+    """The body of a parallel loop without `continue`: a branch ending in `continue` takes the
+    rest of the body into the other branch. Every iteration then runs to the end of the body,
+    which is what every target's mapping of a parallel loop needs."""
+    out: list[ir.Stmt] = []
+    for i, s in enumerate(stmts):
+        if not _continues([s]):
+            out.append(s)
+            continue
+        rest = stmts[i + 1:]
+        if isinstance(s, ir.Continue):
+            return out
+        if isinstance(s, ir.If):
+            then, other = _stmts(s.then), _stmts(s.other)
+            if then and isinstance(then[-1], ir.Continue) and not _continues(other):
+                return out + [ir.If(s.cond, ir.Block(tuple(structured(then[:-1], span))),
+                                    ir.Block(tuple(other + structured(rest, span))), s.span)]
+            if other and isinstance(other[-1], ir.Continue) and not _continues(then):
+                return out + [ir.If(s.cond, ir.Block(tuple(then + structured(rest, span))),
+                                    ir.Block(tuple(structured(other[:-1], span))), s.span)]
+        raise cannot(next((n.span for n in _own(s) if isinstance(n, ir.Continue)), span),
+                     "a 'continue' of a parallel loop that is not the last statement of an if branch")
+    return out

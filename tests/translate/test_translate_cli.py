@@ -1,0 +1,55 @@
+"""`xpiler translate`: verified outputs with a header; failures name the construct, exit non-zero
+and leave no output file; --strict refuses unverified output."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xpiler.pipeline import translate
+from tests.corpus_support import CORPUS
+
+SOURCES = ["cuda/gemm_tiled.cu", "cuda/softmax_rows.cu", "hip/gemv.hip", "hip/transpose.hip"]
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "xpiler.cli", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_translation_to_vnni_is_verified(name):
+    result = translate(CORPUS / name, "vnni", examples=2)
+    assert result.verified, result.header()
+    header = result.header()
+    assert "[pass] interpreter differential test" in header
+    assert "[pass] compiles with g++" in header or "[skip] compiles" in header
+
+
+def test_cli_writes_verified_file(tmp_path):
+    out = tmp_path / "gemm.cpp"
+    proc = _cli("translate", CORPUS / "cuda/gemm_tiled.cu", "--to", "cpu", "-o", out, "--examples", "2")
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert text.startswith("// Translated by xpiler")
+    assert 'extern "C" void gemm_tiled_kernel(' in text
+    assert "#pragma omp parallel for" in text
+
+
+def test_untranslatable_construct_fails_cleanly(tmp_path):
+    out = tmp_path / "mha.cpp"
+    proc = _cli("translate", CORPUS / "cuda/mha_wmma.cu", "--to", "vnni", "-o", out)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "mha_wmma.cu:" in proc.stderr and "error: cannot translate" in proc.stderr
+    assert not out.exists()
+
+
+def test_strict_refuses_unverified(tmp_path):
+    src = tmp_path / "k.cu"
+    # with no differential examples the output cannot be verified
+    src.write_text((CORPUS / "cuda/gemm_tiled.cu").read_text())
+    out = tmp_path / "k.cpp"
+    proc = _cli("translate", src, "--to", "vnni", "-o", out, "--strict", "--examples", "0")
+    assert proc.returncode == 1 and "--strict" in proc.stderr and not out.exists()
+    proc = _cli("translate", src, "--to", "vnni", "-o", out, "--examples", "0")
+    assert proc.returncode == 3 and out.exists() and "NOT VERIFIED" in out.read_text()
