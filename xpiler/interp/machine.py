@@ -396,6 +396,7 @@ class Machine:
         return self.store_at(self.address(target, m), t, value, vtype, m, span)
 
     def store_at(self, ptr: Ptr, t: Type, value, vtype: Type, m, span) -> None:
+        self.count(m, t.lanes if isinstance(t, Vector) else 1)
         if isinstance(t, Scalar):
             v = convert(value, _dtype(vtype), t.dtype)
             try:
@@ -499,7 +500,7 @@ class Machine:
             child.frames = [self.copy_frame(f, outer) for f in self.frames]
             child.frames[-1].scopes.append({name: (start[outer] + it).astype(np.int32)})
             child.frames[-1].returned = np.zeros(outer.size, bool)
-            child.loops = []
+            child.loops = [Loop(outer.size)]          # `continue` ends this iteration's lane
             child.collapsed = self.collapsed | _collapsed_inner(s)
             child.run_block(s.body.stmts if isinstance(s.body, ir.Block) else (s.body,), active)
             if child.frames[-1].returned.any():
@@ -646,8 +647,14 @@ class Machine:
         value, _ = self.arith(e.op, a, e.left.type, b, e.right.type, e.span, m, result=e.type)
         return value
 
+    def count(self, m, width: int = 1) -> None:
+        """Account simulated scalar operations (the benchmark's unit): active lanes x width."""
+        if self.runtime is not None:
+            self.runtime.report.scalar_ops += int(np.count_nonzero(m)) * width
+
     def arith(self, op: str, a, at: Type, b, bt: Type, span, m, result: Type | None = None):
         """C arithmetic on values `a` (type at) and `b` (type bt) -> (value, type)."""
+        self.count(m, at.lanes if isinstance(at, Vector) else 1)
         if isinstance(a, Ptr) or isinstance(b, Ptr):
             return self.pointer_arith(op, a, at, b, bt, span)
         if isinstance(at, Vector) or isinstance(bt, Vector):
@@ -811,6 +818,7 @@ class Machine:
     def load(self, e: ir.Expr, m):
         ptr = self.address(e, m)
         t = e.type
+        self.count(m, t.lanes if isinstance(t, Vector) else 1)
         try:
             if isinstance(t, Array):
                 return Ptr(ptr.buffer, ptr.offsets, _elem_size(t.of))

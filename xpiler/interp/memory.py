@@ -35,6 +35,7 @@ class Buffer:
     log: list | None = None               # race checking: [(byte offsets, lanes, is_write)]
     atomic_log: bool = False
     high: int = 0                         # one past the highest byte ever accessed
+    owner: np.ndarray | None = None       # sampling: per byte, 1 + the block that wrote it
 
     @classmethod
     def zeros(cls, name: str, space: Space, nbytes: int, initialised: bool = False) -> "Buffer":
@@ -110,6 +111,7 @@ class Memory:
         self.check_races = check_races
         self.uninitialised_reads: list[tuple[str, int]] = []
         self.numbered: list[Buffer | None] = [None]          # buffer number 0 is the null pointer
+        self.lane_block: np.ndarray | None = None           # sampling: block number of each lane
 
     def encode_pointer(self, ptr: Ptr) -> np.ndarray:
         """A pointer value as the 64-bit integer stored when a program keeps pointers in memory."""
@@ -155,31 +157,43 @@ class Memory:
             limit = (buf.lane_stride or buf.nbytes) // size
             raise MemoryFault(f"out-of-bounds {what} of '{buf.name}' ({buf.space.value}): element "
                               f"index {index}, valid range [0, {limit})", lane)
-        if (starts % min(size, 8)).any() and size in (2, 4, 8):
-            bad = int(starts.flat[np.flatnonzero(starts % size)[0]])
-            raise MemoryFault(f"misaligned {what} of '{buf.name}': byte offset {bad} is not a "
-                              f"multiple of {size}")
+        if size in (2, 4, 8):
+            rem = starts & (size - 1) if starts.ndim < 2 else starts[:, 0] & (size - 1)
+            if rem.any():
+                bad = int(np.ravel(starts[:, 0] if starts.ndim == 2 else starts)[np.flatnonzero(rem)[0]])
+                raise MemoryFault(f"misaligned {what} of '{buf.name}': byte offset {bad} is not a "
+                                  f"multiple of {size}")
 
     def load(self, ptr: Ptr, d: DType, mask: np.ndarray, count: int = 1) -> np.ndarray:
         """Load `count` elements of type `d` per active lane -> (L,) or (L, count); inactive lanes 0."""
         size = d.size
         L = mask.shape[0] if mask.ndim else (ptr.offsets.shape[0] if ptr.offsets.ndim else 1)
-        lanes = _lanes(mask, ptr.offsets) if mask.ndim or ptr.offsets.ndim else np.zeros(1, np.int64)
+        full = mask.ndim == 0 or (ptr.offsets.ndim == 1 and mask.all())
+        lanes = np.arange(L) if full and L > 1 else (
+            _lanes(mask, ptr.offsets) if mask.ndim or ptr.offsets.ndim else np.zeros(1, np.int64))
         starts = byte_indices(ptr, lanes, size, count)
         self._check(ptr, starts, size, lanes, "read")
         buf = ptr.buffer
-        if size > 1 and (starts % size).any():
-            raise MemoryFault(f"misaligned read of '{buf.name}'")
-        values = buf.as_array(storage_dtype(d))[starts // size]
+        values = buf.as_array(storage_dtype(d))[starts // size if size > 1 else starts]
         if buf.init is not None and starts.size:
             ok = buf.init[starts]
             if not ok.all():
                 bad = int(starts[~ok][0])
                 self.uninitialised_reads.append((buf.name, bad // size))
+            elif buf.init.all():
+                buf.init = None                       # fully written: stop tracking
         if self.check_races and buf.log is not None:
             buf.log.append((starts.ravel(), np.repeat(lanes, count), False, size))
+        if buf.owner is not None and self.lane_block is not None and starts.size:
+            owners = buf.owner[starts]
+            mine = np.repeat(self.lane_block[lanes] + 1, count).reshape(starts.shape)
+            if np.any((owners != 0) & (owners != mine)):
+                raise MemoryFault("blocks communicate through global memory (a block reads what "
+                                  "another wrote): this kernel cannot be run on a sample of blocks")
         if d is BF16:
             values = bf16_to_f32(values)
+        if full and lanes.size == L:
+            return values[:, 0] if count == 1 else values
         out = np.zeros((L, count), register_dtype(d))
         out[lanes] = values
         return out[:, 0] if count == 1 else out
@@ -210,11 +224,49 @@ class Memory:
         if buf.init is not None:
             for b in range(size):
                 buf.init[starts + b] = True
+        if buf.owner is not None and self.lane_block is not None:
+            self._claim(buf, starts, lanes, count, size)
         if self.check_races and buf.log is not None:
             buf.log.append((starts.ravel(), np.repeat(lanes, count), True, size))
 
+    def _copy_slice(self, dst: Ptr, src: Ptr, n: int) -> None:
+        """One contiguous copy (host memcpy, cudaMemcpy): slices instead of index arrays."""
+        if n <= 0:
+            return
+        if src.buffer is None or dst.buffer is None:
+            raise MemoryFault("copy through a null or uninitialised pointer")
+        s0, t0 = int(src.offsets), int(dst.offsets)
+        if s0 < 0 or s0 + n > src.buffer.nbytes:
+            raise _slice_fault("read", src.buffer, s0, n)
+        if t0 < 0 or t0 + n > dst.buffer.nbytes:
+            raise _slice_fault("write", dst.buffer, t0, n)
+        sb, db = src.buffer, dst.buffer
+        sb.high, db.high = max(sb.high, s0 + n), max(db.high, t0 + n)
+        if sb.init is not None and not sb.init[s0:s0 + n].all():
+            bad = s0 + int(np.flatnonzero(~sb.init[s0:s0 + n])[0])
+            self.uninitialised_reads.append((sb.name, bad))
+        db.data[t0:t0 + n] = sb.data[s0:s0 + n]
+        if db.init is not None:
+            db.init[t0:t0 + n] = True if sb.init is None else sb.init[s0:s0 + n]
+            if n == db.nbytes and sb.init is None:
+                db.init = None                        # fully written: stop tracking
+        if sb.owner is not None and db.owner is not None:
+            db.owner[t0:t0 + n] = sb.owner[s0:s0 + n]
+
+    def _claim(self, buf: Buffer, starts: np.ndarray, lanes: np.ndarray, count: int, size: int) -> None:
+        """Sampling: record which block wrote each byte; two blocks writing one byte is an error."""
+        mine = np.repeat(self.lane_block[lanes] + 1, count).reshape(starts.shape)
+        for b in range(size):
+            owners = buf.owner[starts + b]
+            if np.any((owners != 0) & (owners != mine)):
+                raise MemoryFault("two blocks write the same output element: this kernel cannot be "
+                                  "run on a sample of blocks")
+            buf.owner[starts + b] = mine
+
     def copy_bytes(self, dst: Ptr, src: Ptr, nbytes: np.ndarray, mask: np.ndarray) -> None:
         """memcpy of `nbytes` (per lane) bytes for the active lanes."""
+        if dst.offsets.ndim == 0 and src.offsets.ndim == 0 and np.ndim(nbytes) == 0 and np.all(mask):
+            return self._copy_slice(dst, src, int(nbytes))
         lanes = _lanes(mask, dst.offsets if dst.offsets.ndim else src.offsets)
         if lanes.size == 0:
             return
@@ -233,8 +285,15 @@ class Memory:
             if src.buffer.init is not None and s.size and not src.buffer.init[s].all():
                 self.uninitialised_reads.append((src.buffer.name, int(s[~src.buffer.init[s]][0])))
             dst.buffer.data[t] = src.buffer.data[s]
+            if src.buffer.owner is not None and dst.buffer.owner is not None:
+                dst.buffer.owner[t] = src.buffer.owner[s]
             if dst.buffer.init is not None:
                 dst.buffer.init[t] = True if src.buffer.init is None else src.buffer.init[s]
+
+
+def _slice_fault(what: str, buf: Buffer, start: int, n: int) -> MemoryFault:
+    return MemoryFault(f"out-of-bounds {what} of '{buf.name}' ({buf.space.value}): bytes "
+                       f"[{start}, {start + n}) of {buf.nbytes}")
 
 
 def find_races(buf: Buffer) -> tuple[int, int, int] | None:

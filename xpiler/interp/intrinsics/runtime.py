@@ -34,6 +34,8 @@ def device_malloc(m, call, args, mask):
     while isinstance(name, (ir.Cast, ir.AddressOf)):
         name = name.operand
     buf = Buffer.zeros(getattr(name, "name", "device buffer"), Space.GLOBAL, nbytes)
+    if m.runtime.sample_blocks is not None:
+        buf.owner = np.zeros(nbytes, np.int32)
     if m.memory.check_races:
         buf.log = []
     m.runtime.device_buffers.append(buf)

@@ -108,6 +108,8 @@ def mma_sync(m, call, args, mask):
     warps = _warps(m, call, mask)
     acc_t: Fragment = call.args[0].type
     result = np.matmul(a.data[warps], b.data[warps]) + c.data[warps]
+    if m.runtime is not None:
+        m.runtime.report.scalar_ops += 2 * acc_t.m * acc_t.n * acc_t.k * warps.size
     if acc_t.of.is_float:
         result = result.astype(acc_t.of.np).astype(np.float64)
     else:
