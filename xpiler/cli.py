@@ -166,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--entry-a")
     check.add_argument("--entry-b")
     check.set_defaults(run=_cmd_check)
+
+    from xpiler.egraph.cli import add_commands
+    add_commands(sub)
     return p
 
 
