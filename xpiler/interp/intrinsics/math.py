@@ -60,7 +60,10 @@ def _unary(fn):
 
 
 for _name, _fn in UNARY.items():
-    semantics(_name, _name + "f", "std::" + _name)(_unary(_fn))
+    if _name.startswith("__"):
+        semantics(_name)(_unary(_fn))
+    else:
+        semantics(_name, _name + "f", "std::" + _name)(_unary(_fn))
 for _alias, _target in ALIASES.items():
     semantics(_alias, "std::" + _alias)(_unary(UNARY[_target]))
 
