@@ -17,22 +17,25 @@ from __future__ import annotations
 import dataclasses
 import functools
 
+import numpy as np
+
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
 from xpiler.grammar import parse
 from xpiler.intrinsics import lookup
 from xpiler.irutil import binary, const, transform, walk
-from xpiler.types import DType, I32, U32, Array, Pointer, Type, VecKind, Vector, Void, scalar
+from xpiler.types import DType, I32, U32, Array, Pointer, Scalar, Type, VecKind, Vector, Void, scalar
 
 REGION = "xpiler region"
+PARALLEL = "omp parallel for"
 # register spelling -> element type of its canonical array (integer registers: raw bytes)
 REGISTERS = {"__m512": "float", "__m256": "float", "__m128": "float", "__m512d": "double",
              "__m256d": "double", "__m128d": "double", "__m512i": "uint8_t", "__m256i": "uint8_t",
              "__m128i": "uint8_t"}
 
 
-def cannot(span, what: str) -> XpilerError:
-    return XpilerError(span, f"cannot translate {what} to the canonical form")
+def cannot(span, what: str, reason: str) -> XpilerError:
+    return XpilerError(span, f"cannot translate {what} to the canonical form: {reason}")
 
 
 # ---- types ----------------------------------------------------------------------------------
@@ -91,12 +94,12 @@ def base_var(e: ir.Expr) -> str | None:
 # ---- templates: the catalog snippets, parsed once --------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class Template:
+    """An intrinsic's `semantics`, parsed as the body of `void __semantics(result, params...)`."""
     name: str
     params: tuple[tuple[str, str, Type], ...]     # (name, kind: reg/ptr/scalar, canonical type)
     result: str                                   # reg, scalar or void
-    result_type: Type | None
     body: tuple[ir.Stmt, ...]
-    locals: frozenset[str]
+    locals: frozenset[str]                        # declared by the snippet: renamed `__<name>`
 
 
 def is_intrinsic(name: str) -> bool:
@@ -115,12 +118,12 @@ def _spell(ctype: str) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=None)
-def template(name: str) -> Template:
+def template(name: str) -> Template | None:
+    """The parsed `semantics` of intrinsic `name`; None when its catalog entry has none."""
     entry = lookup(name)
-    text = entry.data.get("semantics")
+    text = entry.data.get("semantics") if entry is not None else None
     if text is None:
-        raise XpilerError(None, f"cannot translate {name} to the canonical form: no loop semantics "
-                                f"in xpiler/catalog/x86.toml")
+        return None
     params, spelled = [], []
     for p in entry.params:
         kind, c = _spell(p.ctype)
@@ -135,8 +138,7 @@ def template(name: str) -> Template:
     types = {p.name: p.type for p in fn.params}
     body = fn.body.stmts
     local_names = frozenset(n.name for s in body for n in walk(s) if isinstance(n, ir.Decl))
-    return Template(name, tuple((n, k, types[n]) for n, k in params), rkind,
-                    types.get("result"), body, local_names)
+    return Template(name, tuple((n, k, types[n]) for n, k in params), rkind, body, local_names)
 
 
 def alias_safe(t: Template, param: str) -> bool:
@@ -170,6 +172,20 @@ def _simplify(e):
     return e
 
 
+SUFFIX = {DType.I32: "", DType.U32: "u", DType.I64: "ll", DType.U64: "ull"}
+
+
+def convert(a: ir.Expr, t: Type) -> ir.Expr:
+    """Argument `a` converted to parameter type `t` as a call converts it (a literal retyped)."""
+    if a.type == t:
+        return a
+    if isinstance(a, ir.Const) and isinstance(a.value, int) and isinstance(t, Scalar) and t.dtype in SUFFIX:
+        info = np.iinfo(t.dtype.np)
+        if info.min <= a.value <= info.max:
+            return ir.Const(a.value, t, f"{a.value}{SUFFIX[t.dtype]}", a.span)
+    return ir.Cast(a, t, "c", a.span)
+
+
 def instantiate(t: Template, args: dict[str, ir.Expr], span) -> list[ir.Stmt]:
     """The tagged region of one call: the snippet with `args` (including `result`) substituted."""
     renamed = {n: f"__{n}" for n in t.locals}
@@ -200,7 +216,7 @@ def copy_loop(dest: ir.Expr, src: ir.Expr, t: Vector, span) -> ir.For:
             e = ir.Cast(e, Pointer(elem), "c")
         return ir.Index(e, j, elem)
     return ir.For((ir.Decl("__j", I32, const(0)),), binary("<", j, const(n)), (ir.Assign(j, "+", const(1)),),
-                  ir.Assign(at(dest), None, at(src), span), (), span)
+                  ir.Assign(at(dest), None, at(src), span), (PARALLEL,), span)
 
 
 # ---- statements -----------------------------------------------------------------------------
@@ -229,7 +245,8 @@ class Detensorizer:
         if isinstance(s, ir.Assign):
             if is_register(s.target.type):
                 if s.op is not None:
-                    raise cannot(s.span, f"'{s.op}=' on {s.target.type.c()} values (GCC vector arithmetic)")
+                    raise cannot(s.span, f"'{s.op}=' on {s.target.type.c()} values",
+                                 "GCC vector arithmetic on registers is not supported, use intrinsics")
                 self.store(self.value(s.target, pre), s.value, pre, s.span)
                 return pre
             if s.op is None and isinstance(s.target, ir.Var) and self.direct(s.value):
@@ -254,7 +271,8 @@ class Detensorizer:
                 if h is not None and any(isinstance(n, ir.Call) and is_intrinsic(n.callee) or
                                          isinstance(getattr(n, "type", None), Type) and
                                          holds_registers(n.type) for n in walk(h)):
-                    raise cannot(s.span, "a loop whose header uses registers or intrinsics")
+                    raise cannot(s.span, "a loop header with registers or intrinsics",
+                                 "a region cannot be evaluated at every test of a condition")
             return [dataclasses.replace(s, body=self.sub(s.body))]
         if isinstance(s, ir.Switch):
             value = self.value(s.value, pre)
@@ -262,7 +280,7 @@ class Detensorizer:
             return pre + [ir.Switch(value, cases, s.span)]
         if isinstance(s, ir.Return) and s.value is not None:
             if holds_registers(s.value.type):
-                raise cannot(s.span, f"returning a {s.value.type.c()} value")
+                raise cannot(s.span, f"returning a {s.value.type.c()} value", "only inlined helpers may")
             value = self.value(s.value, pre)
             return pre + [ir.Return(value, s.span)]
         return [s]
@@ -271,9 +289,11 @@ class Detensorizer:
         pre: list[ir.Stmt] = []
         if holds_registers(s.type) and not isinstance(s.type, Pointer):
             if s.storage & {"static", "extern"}:
-                raise cannot(s.span, f"the {' '.join(sorted(s.storage))} register variable '{s.name}'")
+                raise cannot(s.span, f"the {' '.join(sorted(s.storage))} register variable '{s.name}'",
+                             "registers become local arrays")
             if s.ctor_args is not None or (s.init is not None and not is_register(s.type)):
-                raise cannot(s.span, f"the initialisation of the register array '{s.name}'")
+                raise cannot(s.span, f"the initialisation of the register array '{s.name}'",
+                             "assign its elements with intrinsics")
             decl = ir.Decl(s.name, s.type, None, None, s.storage - {"const", "constexpr"}, s.space, s.span)
             if s.init is not None:
                 pre.append(decl)
@@ -302,8 +322,9 @@ class Detensorizer:
         if isinstance(value, (ir.Var, ir.Index)) and is_register(value.type):
             pre.append(copy_loop(dest, self.value(value, pre), value.type, span))
             return
-        raise cannot(getattr(value, "span", None) or span, f"this {value.type.c()} expression "
-                                                           f"(only intrinsics and variables are supported)")
+        raise cannot(getattr(value, "span", None) or span, f"this {value.type.c()} expression",
+                     "a register value must come from an intrinsic or a register variable "
+                     "(GCC vector arithmetic and casts on registers are not supported)")
 
     def hoisted_args(self, call: ir.Call, pre: list) -> ir.Call:
         return dataclasses.replace(call, args=tuple(self.value(a, pre) for a in call.args))
@@ -314,14 +335,16 @@ class Detensorizer:
         may not be evaluated (a branch of ?:, the right of && / ||), so nothing can be hoisted."""
         if isinstance(e, ir.Call) and is_intrinsic(e.callee):
             if lazy:
-                raise cannot(e.span, f"{e.callee} in a conditionally evaluated operand (?:, &&, ||)")
+                raise cannot(e.span, e.callee, "it is in an operand of ?:, && or || that may not be "
+                                                "evaluated, so it cannot be evaluated before the expression")
             return self.call(self.hoisted_args(e, pre), pre, None)
         if is_register(e.type) and not isinstance(e, (ir.Var, ir.Index)):
-            raise cannot(e.span, f"this {e.type.c()} expression (GCC vector arithmetic or casts on registers)")
-        if isinstance(e, ir.Index) and is_register(e.base.type):
-            raise cannot(e.span, f"subscripting a {e.base.type.c()} value (lane order is per intrinsic)")
+            raise cannot(e.span, f"this {e.type.c()} expression", "a register value must come from an "
+                         "intrinsic or a register variable (GCC vector arithmetic and casts on registers "
+                         "are not supported)")
         if isinstance(e, ir.AddressOf) and holds_registers(e.operand.type):
-            raise cannot(e.span, "the address of a register variable")
+            raise cannot(e.span, "the address of a register variable", "registers become local arrays "
+                                                                           "whose element type differs")
         if isinstance(e, ir.Ternary):
             return dataclasses.replace(e, cond=self.value(e.cond, pre, lazy), then=self.value(e.then, pre, True),
                                        other=self.value(e.other, pre, True))
@@ -356,21 +379,22 @@ class Detensorizer:
     def call(self, call: ir.Call, pre: list, dest: ir.Expr | None) -> ir.Expr | None:
         """Emit the region of an intrinsic call whose arguments are already hoisted; its value."""
         t = template(call.callee)
+        if t is None:
+            raise cannot(call.span, call.callee, "it has no loop semantics in xpiler/catalog/x86.toml yet")
         if len(call.args) != len(t.params):
             raise XpilerError(call.span, f"{call.callee} takes {len(t.params)} arguments, got {len(call.args)}")
         args: dict[str, ir.Expr] = {}
         for (name, kind, ptype), a in zip(t.params, call.args):
             if kind == "reg":
                 if not (isinstance(a, (ir.Var, ir.Index)) and is_register(a.type)):
-                    raise cannot(a.span or call.span, f"this argument of {call.callee}")
+                    raise cannot(a.span or call.span, f"this argument of {call.callee}",
+                                 "a register argument must be a register variable or an intrinsic")
                 args[name] = lower_types(a)
             elif kind == "ptr":
                 a = lower_types(a)
                 args[name] = self.bind(a, a.type, pre)
             else:
-                if a.type != ptype:
-                    a = ir.Cast(a, ptype, "c", a.span)
-                args[name] = self.bind(a, ptype, pre)
+                args[name] = self.bind(convert(a, ptype), ptype, pre)
         copy_to = None
         if t.result == "reg":
             if dest is not None and any(kind == "reg" and base_var(args[name]) == base_var(dest)
@@ -394,9 +418,10 @@ def detensorize(fn: ir.Function) -> ir.Function:
     """`fn` with its intrinsics replaced by their loop semantics and its types lowered."""
     for p in fn.params:
         if holds_registers(p.type) and not isinstance(p.type, Pointer):
-            raise cannot(p.span or fn.span, f"the {p.type.c()} parameter '{p.name}' of '{fn.name}'")
+            raise cannot(p.span or fn.span, f"the {p.type.c()} parameter '{p.name}' of '{fn.name}'",
+                         "a function taking registers must be inlined")
     if holds_registers(fn.ret):
-        raise cannot(fn.span, f"'{fn.name}' returning {fn.ret.c()}")
+        raise cannot(fn.span, f"'{fn.name}' returning {fn.ret.c()}", "a function returning registers must be inlined")
     body = Detensorizer().run(fn.body)
     return dataclasses.replace(fn, body=body, params=tuple(lower_types(p) for p in fn.params))
 

@@ -328,13 +328,20 @@ class Instance:
                 other = self.fission(_stmts(s.other)) if s.other is not None else None
                 out.append(ir.If(s.cond, ir.Block(tuple(then)), ir.Block(tuple(other)) if other is not None else None, s.span))
                 continue
-            if isinstance(s, ir.For):
+            if isinstance(s, ir.For) and (
+                    any(isinstance(st, ir.Decl) and st.name in self.varying for st in s.init)
+                    or (s.cond is not None and self.expr_varying(s.cond, self.varying))):
+                # divergent trip counts: every thread keeps its own counter and an activity
+                # flag; the block iterates while any thread is active
                 for st in s.init:
-                    if isinstance(st, ir.Decl) and st.name in self.varying:
-                        raise cannot(s.span, "a loop with a barrier whose counter depends on the thread")
-                if s.cond is not None:
-                    self.require_uniform(s.cond, s.span, "a barrier inside a loop whose trip count "
-                                                         "depends on the thread")
+                    if isinstance(st, ir.Decl):
+                        region.append(self.replicate_decl(st))
+                    else:
+                        region.append(st)
+                flush()
+                out.extend(self.divergent_loop(s))
+                continue
+            if isinstance(s, ir.For):
                 flush()
                 body = self.fission(_stmts(s.body))
                 out.append(ir.For(s.init, s.cond, s.step, ir.Block(tuple(body)), (), s.span))
@@ -351,6 +358,36 @@ class Instance:
             region.append(post)
         flush()
         return out
+
+    def divergent_loop(self, s: ir.For) -> list[ir.Stmt]:
+        self.tmp += 1
+        act, anyv = f"__act{self.tmp}", f"__any{self.tmp}"
+        self.replicated[act] = BOOL
+        cond = s.cond if s.cond is not None else ir.Const(True, BOOL, "true")
+        guard = None
+        for g in self.guards:
+            c = ir.Unary("!", ir.Var(g[1:], BOOL), BOOL) if g.startswith("!") else ir.Var(g, BOOL)
+            guard = c if guard is None else binary("&&", guard, c)
+        if self.has_return:
+            alive = ir.Unary("!", ir.Var("__ret", BOOL), BOOL)
+            guard = alive if guard is None else binary("&&", guard, alive)
+        active = cond if guard is None else binary("&&", guard, cond)
+        saved = self.guards
+        self.guards = []
+        compute = self.thread_loop([ir.Assign(ir.Var(act, BOOL), None, active)], guard=False)
+        self.guards = saved
+        t = ir.Var(T, I32)
+        flag = ir.Index(ir.Var(act, Array(BOOL, None)), t, BOOL)
+        total = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)), ir.Var("__bdim_z", I32))
+        reduce = [ir.Decl(anyv, I32, const(0)),
+                  _loop(T, total, ir.Block((ir.If(flag, ir.Block((ir.Assign(ir.Var(anyv, I32), None, const(1)),))),)))]
+        stop = ir.If(ir.Unary("!", ir.Var(anyv, I32), BOOL), ir.Block((ir.Break(),)))
+        self.guards = self.guards + [act]
+        body = self.fission(_stmts(s.body))
+        step = [self.thread_loop(list(s.step))] if s.step else []
+        self.guards = self.guards[:-1]
+        loop_body = [compute] + reduce + [stop] + body + step
+        return [ir.While(ir.Const(True, BOOL, "true"), ir.Block(tuple(loop_body)), False, s.span)]
 
     def shared_decl(self, s: ir.Decl) -> ir.Decl:
         """A `__shared__` variable: a per-block array (a scalar becomes `name[1]`)."""
@@ -559,7 +596,18 @@ class Instance:
         tids = [ir.Decl("__tid_x", I32, binary("%", ir.Var(T, I32), ir.Var("__bdim_x", I32))),
                 ir.Decl("__tid_y", I32, binary("%", binary("/", ir.Var(T, I32), ir.Var("__bdim_x", I32)), ir.Var("__bdim_y", I32))),
                 ir.Decl("__tid_z", I32, binary("/", ir.Var(T, I32), binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32))))]
-        block = ir.Block(tuple([lane0] + tids + [self.rewrite_private(s) for s in body]))
+        ops = [self.rewrite_private(s) for s in body]
+        conds = []
+        if self.has_return:
+            conds.append(ir.Unary("!", self.flag("__ret"), BOOL))
+        for g in self.guards:
+            conds.append(ir.Unary("!", self.flag(g[1:]), BOOL) if g.startswith("!") else self.flag(g))
+        if conds:
+            cond = conds[0]
+            for c in conds[1:]:
+                cond = binary("&&", cond, c)
+            ops = [ir.If(cond, ir.Block(tuple(ops)))]
+        block = ir.Block(tuple([lane0] + tids + ops))
         nwarps = const(-(-self.require_threads("a wmma fragment") // 32))
         return [ir.PragmaStmt(f"xpiler region {call.callee}"), _loop("__w", nwarps, block, PARALLEL)]
 

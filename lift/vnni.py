@@ -5,7 +5,7 @@ Before: a vnni module: `extern "C"` entry functions with host pointers, helper f
 After:  the same functions in plain C. Helpers that take or return registers are inlined, the
         others stay functions (lifted like the entry). A loop with `omp parallel for` (and each of
         the k-1 loops its collapse(k) adds) is a parallel loop in normal form
-        `for (int __v = 0; __v < extent; __v++) { T v = __v * step + start; ... }`; loops without
+        `for (int __v_i = 0; __v_i < extent; __v_i++) { T v = __v_i * step + start; ... }`; loops without
         the pragma stay serial. A `continue` of a parallel loop becomes an if/else. Intrinsics
         become tagged loops (lift/detensorize_x86.py).
 """
@@ -16,13 +16,12 @@ import re
 
 from xpiler import ir
 from xpiler.constfold import fold
-from xpiler.irutil import binary, const, walk
+from xpiler.irutil import binary, const, transform, walk
 from xpiler.types import DType, Scalar
 
-from .detensorize_x86 import cannot, detensorize, holds_registers
+from .detensorize_x86 import PARALLEL, cannot, detensorize, holds_registers
 from .simt import Inliner
 
-PARALLEL = "omp parallel for"
 # clauses that do not change what a loop computes; private/reduction/lastprivate/... do
 CLAUSES = {"schedule", "collapse", "num_threads", "proc_bind", "default", "shared", "simd"}
 SIMD_HEADERS = {"<immintrin.h>", "<x86intrin.h>", "<zmmintrin.h>", "<omp.h>"}
@@ -39,12 +38,12 @@ def lift_vnni(module: ir.Module) -> ir.Module:
         body = f.body
         if inline:
             _check_inlinable_calls(body, inline)
-            body = RegisterInliner(module, inline).run(body)
+            body = RegisterInliner(module, inline).run(transform(body, _blocks))
         body = Loops().block(body)
         functions.append(detensorize(dataclasses.replace(f, body=body)))
     for g in module.globals:
         if holds_registers(g.type):
-            raise cannot(g.span, f"the file-scope register variable '{g.name}'")
+            raise cannot(g.span, f"the file-scope register variable '{g.name}'", "registers become local arrays")
     includes = tuple(dict.fromkeys([i for i in module.includes if i not in SIMD_HEADERS] + list(INCLUDES)))
     return ir.Module(ir.Platform.VNNI, tuple(functions), module.globals, includes, (), module.typedefs,
                      module.filename)
@@ -61,8 +60,19 @@ def _check_inlinable_calls(body: ir.Block, inline: set[str]) -> None:
         for h in heads:
             for n in walk(h) if h is not None else ():
                 if isinstance(n, ir.Call) and n.callee in inline:
-                    raise cannot(n.span, f"a call of '{n.callee}' (inlined: it takes or returns "
-                                         f"registers) in a condition or loop header")
+                    raise cannot(n.span, f"the call of '{n.callee}' in a condition or loop header",
+                                         "it takes or returns registers, so it is inlined before the statement")
+
+
+def _blocks(s):
+    """Loop and branch bodies as blocks, so that a statement can become several (inlining)."""
+    def block(x):
+        return x if x is None or isinstance(x, ir.Block) else ir.Block((x,), x.span)
+    if isinstance(s, (ir.For, ir.While)):
+        return dataclasses.replace(s, body=block(s.body))
+    if isinstance(s, ir.If):
+        return dataclasses.replace(s, then=block(s.then), other=block(s.other))
+    return s
 
 
 class RegisterInliner(Inliner):
@@ -98,15 +108,15 @@ class Loops:
                                                       for c in s.cases))
         if isinstance(s, ir.PragmaStmt) and s.text.split()[:1] == ["omp"] \
                 and s.text.split()[1:2] not in (["atomic"], ["critical"]):
-            raise cannot(s.span, f"'#pragma {s.text}' (only 'omp parallel for' loops, 'omp atomic' "
-                                 f"and 'omp critical' are supported)")
+            raise cannot(s.span, f"'#pragma {s.text}'",
+                         "only 'omp parallel for' loops, 'omp atomic' and 'omp critical' are supported")
         if not isinstance(s, ir.For):
             return s
         omp = [p for p in s.pragmas if p.split()[:1] == ["omp"]]
         others = tuple(p for p in s.pragmas if p not in omp and p.split()[:2] != ["omp", "simd"])
         parallel = [p for p in omp if p.split()[:3] == PARALLEL.split()]
         if len(parallel) != len([p for p in omp if p.split()[:2] != ["omp", "simd"]]):
-            raise cannot(s.span, f"'#pragma {omp[0]}' on a loop (only 'omp parallel for' is supported)")
+            raise cannot(s.span, f"'#pragma {omp[0]}' on a loop", "only 'omp parallel for' is supported")
         if not parallel:
             return dataclasses.replace(s, body=self.stmt(s.body), pragmas=others)
         return self.parallel(s, self.collapse(parallel[0], s.span), others)
@@ -115,11 +125,11 @@ class Loops:
         k = 1
         for m in re.finditer(r"(\w+)\s*(?:\(([^()]*)\))?", pragma[len(PARALLEL):]):
             if m.group(1) not in CLAUSES:
-                raise cannot(span, f"the OpenMP clause '{m.group(0)}' (a parallel loop of the canonical "
-                                   f"form has independent iterations and no private copies)")
+                raise cannot(span, f"the OpenMP clause '{m.group(0)}'", "a parallel loop of the canonical "
+                                   "form has independent iterations, no private copies or reductions")
             if m.group(1) == "collapse":
                 if not (m.group(2) or "").strip().isdigit():
-                    raise cannot(span, f"'{m.group(0)}' (the count must be an integer literal)")
+                    raise cannot(span, f"'{m.group(0)}'", "the count must be an integer literal")
                 k = int(m.group(2))
         return k
 
@@ -128,7 +138,7 @@ class Loops:
         if depth > 1:
             inner = s.body.stmts if isinstance(s.body, ir.Block) else (s.body,)
             if len(inner) != 1 or not isinstance(inner[0], ir.For):
-                raise cannot(s.span, f"collapse({depth}) over loops that are not perfectly nested")
+                raise cannot(s.span, f"collapse({depth})", "the loops are not perfectly nested")
             body = ir.Block((self.parallel(inner[0], depth - 1, ()),))
         else:
             body = self.stmt(s.body)
@@ -138,13 +148,13 @@ class Loops:
 
 
 def normal_form(s: ir.For, pragmas: tuple) -> ir.For:
-    """`for (T v = start; v < end; v += step)` -> `for (T __v = 0; __v < extent; __v++)`."""
+    """`for (T v = start; v < end; v += step)` -> `for (T __v_i = 0; __v_i < extent; __v_i++)`."""
     if len(s.init) != 1 or not isinstance(s.init[0], ir.Decl) or s.init[0].init is None:
-        raise cannot(s.span, "a parallel loop whose counter is not declared and initialised in its header")
+        raise cannot(s.span, "this parallel loop", "its counter is not declared and initialised in its header")
     d = s.init[0]
     v, t = d.name, d.type
     if not (isinstance(t, Scalar) and t.dtype in (DType.I32, DType.I64)):
-        raise cannot(s.span, f"a parallel loop over a {t.c()} counter (int or long expected)")
+        raise cannot(s.span, "this parallel loop", f"its counter is {t.c()}, not int or long")
     end, inclusive = _bound(s.cond, v, s.span)
     step = _step(s.step, v, s.span)
     start = d.init
@@ -158,7 +168,7 @@ def normal_form(s: ir.For, pragmas: tuple) -> ir.For:
     body = s.body.stmts if isinstance(s.body, ir.Block) else (s.body,)
     name = v
     if fold(start) != 0 or step != 1:
-        name = f"__{v}"
+        name = f"__{v}_i"
         index = ir.Var(name, t)
         value = binary("*", index, const(step)) if step != 1 else index
         value = binary("+", value, start) if fold(start) != 0 else value
@@ -174,8 +184,8 @@ def _bound(cond: ir.Expr | None, v: str, span) -> tuple[ir.Expr, bool]:
             return cond.right, cond.op == "<="
         if cond.op in (">", ">=") and _is(cond.right, v) and not _uses(cond.left, v):
             return cond.left, cond.op == ">="
-    raise cannot(getattr(cond, "span", None) or span,
-                 f"a parallel loop whose condition is not '{v} < bound' or '{v} <= bound'")
+    raise cannot(getattr(cond, "span", None) or span, "this parallel loop",
+                 f"its condition is not '{v} < bound' or '{v} <= bound'")
 
 
 def _step(step: tuple, v: str, span) -> int:
@@ -186,7 +196,7 @@ def _step(step: tuple, v: str, span) -> int:
         c = fold(amount) if amount is not None else None
         if isinstance(c, int) and c > 0:
             return c
-    raise cannot(span, f"a parallel loop whose step is not '{v} += positive constant'")
+    raise cannot(span, "this parallel loop", f"its step is not '{v} += positive constant'")
 
 
 def _is(e: ir.Expr, v: str) -> bool:
@@ -245,5 +255,5 @@ def structured(stmts: list[ir.Stmt], span) -> list[ir.Stmt]:
                 return out + [ir.If(s.cond, ir.Block(tuple(then + structured(rest, span))),
                                     ir.Block(tuple(structured(other[:-1], span))), s.span)]
         raise cannot(next((n.span for n in _own(s) if isinstance(n, ir.Continue)), span),
-                     "a 'continue' of a parallel loop that is not the last statement of an if branch")
+                     "this 'continue' of a parallel loop", "only a 'continue' ending an if branch is supported")
     return out

@@ -12,13 +12,15 @@ from tests.corpus_support import assert_outputs_match, corpus
 
 LIFTS = {
     "cuda": "add_f4 concat_channels conv2d_nchw conv2d_nhwc depthwise_conv gather_rows gelu_f16 "
-            "gemm_tiled gemm_wmma gemv_sigmoid layernorm pool2d reduce_sum_max rmsnorm_f16 "
+            "gemm_tiled gemm_wmma gemv_sigmoid layernorm mha_wmma pool2d reduce_sum_max rmsnorm_f16 "
             "softmax_rows transpose",
     "hip": "add_act concat conv1d conv2d_nchw depthwise_conv gather gemm_lds gemv gqa_attention "
            "layernorm pool2d rmsnorm row_sum_max softmax transpose",
     "bang": "add_tail attention concat conv2d_nhwc dense_mlp depthwise_conv gather gelu gemm_matmul "
             "layernorm maxpool_nhwc row_sum_max softmax transpose",
-    "vnni": "",
+    "vnni": "add_tail attention_f32 bias_relu bmm_f32 concat_lastdim conv2d_nhwc_u8s8 "
+            "depthwise_conv_s16 embedding_gather gemm_u8s8_dpbusd gemv_f32 layernorm maxpool2d_nhwc "
+            "reduce_sum_max sigmoid softmax_rows transpose_f32",
 }
 KERNELS = [pytest.param(k, id=k.id) for k in corpus()]
 
