@@ -29,6 +29,19 @@ WMMA = {"wmma::fill_fragment", "wmma::load_matrix_sync", "wmma::store_matrix_syn
         "nvcuda::wmma::fill_fragment", "nvcuda::wmma::load_matrix_sync",
         "nvcuda::wmma::store_matrix_sync", "nvcuda::wmma::mma_sync"}
 BARRIERS = {"__syncthreads"}
+# (M, N, K, elements of a/b per lane, accumulator elements per lane, A map, B map, C/D map) as C
+# expressions of the lane `l`, element `e` and register `r` (hip.md §7.1)
+MFMA = {
+    "__builtin_amdgcn_mfma_f32_16x16x4f32": (16, 16, 4, 1, 4, ("l % 16", "l / 16"), ("l / 16", "l % 16"),
+                                             ("4 * (l / 16) + r", "l % 16")),
+    "__builtin_amdgcn_mfma_f32_16x16x16f16": (16, 16, 16, 4, 4, ("l % 16", "4 * (l / 16) + e"),
+                                              ("4 * (l / 16) + e", "l % 16"), ("4 * (l / 16) + r", "l % 16")),
+    "__builtin_amdgcn_mfma_f32_32x32x8f16": (32, 32, 8, 4, 16, ("l % 32", "4 * (l / 32) + e"),
+                                             ("4 * (l / 32) + e", "l % 32"),
+                                             ("8 * (r / 4) + 4 * (l / 32) + r % 4", "l % 32")),
+    "__builtin_amdgcn_mfma_f32_32x32x2f32": (32, 32, 2, 1, 16, ("l % 32", "l / 32"), ("l / 32", "l % 32"),
+                                             ("8 * (r / 4) + 4 * (l / 32) + r % 4", "l % 32")),
+}
 IGNORED = {"__syncwarp", "__threadfence", "__threadfence_block"}
 ATOMIC_OPS = {"atomicAdd": "+", "atomicSub": "-", "atomicMax": "max", "atomicMin": "min"}
 T = "__t"
@@ -177,6 +190,7 @@ class Instance:
             return e
         body = transform(body, fix)
         body = transform(body, plain_c_call)
+        body = transform(body, scalarize_vector_decl)
         body = Inliner(self.module).run(body)
         body = transform(body, fix)
         body = transform(body, self.atomic)
@@ -259,7 +273,8 @@ class Instance:
     # ---- fission ------------------------------------------------------------------------------
     def is_split(self, s: ir.Stmt) -> bool:
         for n in walk(s):
-            if isinstance(n, ir.Call) and (n.callee in BARRIERS or n.callee in SHUFFLES or n.callee in WMMA):
+            if isinstance(n, ir.Call) and (n.callee in BARRIERS or n.callee in SHUFFLES or n.callee in WMMA
+                                           or n.callee in MFMA):
                 return True
             if isinstance(n, ir.Decl) and isinstance(n.type, Fragment):
                 return True
@@ -301,6 +316,11 @@ class Instance:
             if isinstance(s, ir.ExprStmt) and isinstance(s.expr, ir.Call) and s.expr.callee in WMMA:
                 flush()
                 out.extend(self.wmma(s.expr))
+                continue
+            if isinstance(s, ir.Assign) and s.op is None and isinstance(s.value, ir.Call) \
+                    and s.value.callee in MFMA and isinstance(s.target, ir.Var):
+                flush()
+                out.extend(self.mfma(s.target, s.value))
                 continue
             if isinstance(s, ir.Block):
                 flush()
@@ -546,6 +566,52 @@ class Instance:
         total = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)), ir.Var("__bdim_z", I32))
         return ir.Ternary(binary("<", index, total), index, t, I32)
 
+    def mfma(self, target: ir.Var, call: ir.Call) -> list[ir.Stmt]:
+        """`d = __builtin_amdgcn_mfma_*(a, b, c, 0, 0, blgp)` as a loop over the block's
+        wavefronts: gather A, B, C from the lanes (hip.md §7.1), multiply in double, scatter D."""
+        M, N, K, E, R, amap, bmap, cmap = MFMA[call.callee]
+        cbsz, abid, blgp = (fold(a) for a in call.args[3:6])
+        if cbsz != 0 or abid != 0 or blgp != 0:
+            raise cannot(call.span, f"{call.callee} with CBSZ/ABID/BLGP modifiers")
+        if self.warp != 64:
+            raise cannot(call.span, f"{call.callee} outside a 64-lane wavefront")
+        threads = self.require_threads("an MFMA accumulator")
+        if threads % 64:
+            raise cannot(call.span, f"{call.callee} in a block that is not whole wavefronts")
+        F64 = scalar(DType.F64)
+        l, e, r, w = (ir.Var(n, I32) for n in ("__l", "__e", "__r", "__w"))
+        env = {"l": l, "e": e, "r": r}
+        t = binary("+", binary("*", w, const(64)), l)
+        A = ir.Var("__A", Array(F64, M * K))
+        B = ir.Var("__B", Array(F64, K * N))
+        D = ir.Var("__D", Array(F64, M * N))
+        flat = lambda arr, ij, cols: ir.Index(arr, binary("+", binary("*", _c_expr(ij[0], env), const(cols)),
+                                                              _c_expr(ij[1], env)), F64)
+
+        a, b, c = call.args[:3]
+        lane_decls = [ir.Decl(T, I32, t)] + self.tid_decls()
+        gather = [_loop("__e", const(E), ir.Block((
+                      ir.Assign(flat(A, amap, K), None, ir.Cast(_elem(a, e), F64)),
+                      ir.Assign(flat(B, bmap, N), None, ir.Cast(_elem(b, e), F64))))),
+                  _loop("__r", const(R), ir.Assign(flat(D, cmap, N), None, ir.Cast(_elem(c, r), F64)))]
+        i, j, k = ir.Var("__i", I32), ir.Var("__j", I32), ir.Var("__k", I32)
+        mm = _loop("__i", const(M), _loop("__j", const(N), _loop("__k", const(K), ir.Assign(
+            ir.Index(D, binary("+", binary("*", i, const(N)), j), F64), "+",
+            binary("*", ir.Index(A, binary("+", binary("*", i, const(K)), k), F64),
+                   ir.Index(B, binary("+", binary("*", k, const(N)), j), F64))))))
+        scatter = [_loop("__r", const(R), ir.Assign(_elem(target, r), None,
+                                                    ir.Cast(flat(D, cmap, N), scalar(DType.F32))))]
+        per_lane_in = _loop("__l", const(64), ir.Block(tuple(lane_decls + [self.rewrite_private(x) for x in gather])))
+        per_lane_out = _loop("__l", const(64), ir.Block(tuple(lane_decls + [self.rewrite_private(x) for x in scatter])))
+        body = ir.Block((ir.Decl("__A", A.type), ir.Decl("__B", B.type), ir.Decl("__D", D.type),
+                         per_lane_in, mm, per_lane_out))
+        return [ir.PragmaStmt(f"xpiler region {call.callee}"), _loop("__w", const(threads // 64), body, PARALLEL)]
+
+    def tid_decls(self) -> list[ir.Stmt]:
+        return [ir.Decl("__tid_x", I32, binary("%", ir.Var(T, I32), ir.Var("__bdim_x", I32))),
+                ir.Decl("__tid_y", I32, binary("%", binary("/", ir.Var(T, I32), ir.Var("__bdim_x", I32)), ir.Var("__bdim_y", I32))),
+                ir.Decl("__tid_z", I32, binary("/", ir.Var(T, I32), binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32))))]
+
     def wmma(self, call: ir.Call) -> list[ir.Stmt]:
         """A wmma call as a loop over the block's warps, each doing the tile operation."""
         name = call.callee.replace("nvcuda::", "")
@@ -615,6 +681,40 @@ class Instance:
 HALF_OPS = {"__hadd": "+", "__hsub": "-", "__hmul": "*", "__hdiv": "/"}
 
 
+def scalarize_vector_decl(node):
+    """A local GCC/clang vector (floatx4, halfx4) becomes an array of its elements: element
+    access `v[i]` reads the same; `= {a, b}` initialises the leading elements, the rest are 0."""
+    if not (isinstance(node, ir.Block)):
+        return node
+    out = []
+    vectors = {}
+    for st in node.stmts:
+        if isinstance(st, ir.Decl) and isinstance(st.type, Vector) and st.type.kind.value == "ext":
+            t = st.type
+            arr = Array(scalar(t.of), t.lanes)
+            vectors[st.name] = arr
+            out.append(ir.Decl(st.name, arr, None, None, frozenset(), Space.LOCAL, st.span))
+            if st.init is not None:
+                items = list(st.init.items) if isinstance(st.init, ir.InitList) else None
+                if items is None:
+                    raise cannot(st.span, f"the vector initialisation of '{st.name}'")
+                for i in range(t.lanes):
+                    value = items[i] if i < len(items) else const(0)
+                    out.append(ir.Assign(ir.Index(ir.Var(st.name, arr), const(i), scalar(t.of)), None,
+                                         ir.Cast(value, scalar(t.of))))
+            continue
+        out.append(st)
+    if not vectors:
+        return node
+    def retype(n):
+        if isinstance(n, ir.Var) and n.name in vectors and isinstance(n.type, Vector):
+            return ir.Var(n.name, vectors[n.name], n.span)
+        if isinstance(n, ir.Index) and isinstance(n.base, ir.Var) and n.base.name in vectors:
+            return n
+        return n
+    return ir.Block(tuple(transform(st, retype) for st in out), node.span)
+
+
 def plain_c_call(e):
     """CUDA/HIP device calls that are plain C: conversions become casts, __ldg a load."""
     if not isinstance(e, ir.Call):
@@ -631,6 +731,51 @@ def plain_c_call(e):
     if name in HALF_OPS:
         return ir.Binary(HALF_OPS[name], e.args[0], e.args[1], e.type, e.span)
     return e
+
+
+def _c_expr(text: str, env: dict) -> ir.Expr:
+    """A tiny expression `l % 16`, `4 * (l / 16) + e` over int variables -> IR."""
+    import re
+    tokens = re.findall(r"\d+|[a-z_]\w*|[-+*/%()]", text)
+    pos = 0
+
+    def atom():
+        nonlocal pos
+        tok = tokens[pos]
+        pos += 1
+        if tok == "(":
+            v = add()
+            pos += 1
+            return v
+        return const(int(tok)) if tok.isdigit() else env[tok]
+
+    def mul():
+        nonlocal pos
+        v = atom()
+        while pos < len(tokens) and tokens[pos] in "*/%":
+            op = tokens[pos]
+            pos += 1
+            v = binary(op, v, atom())
+        return v
+
+    def add():
+        nonlocal pos
+        v = mul()
+        while pos < len(tokens) and tokens[pos] in "+-":
+            op = tokens[pos]
+            pos += 1
+            v = binary(op, v, mul())
+        return v
+    return add()
+
+
+def _elem(x: ir.Expr, idx: ir.Expr) -> ir.Expr:
+    """Element `idx` of a per-lane MFMA operand: a scalar (idx ignored) or a vector/array."""
+    if isinstance(x.type, Array):
+        return ir.Index(x, idx, x.type.of)
+    if isinstance(x.type, Vector):
+        return ir.Index(x, idx, scalar(x.type.of))
+    return x
 
 
 def _round(e: ir.Expr, frag: Fragment) -> ir.Expr:

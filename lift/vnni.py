@@ -5,9 +5,9 @@ Before: a vnni module: `extern "C"` entry functions with host pointers, helper f
 After:  the same functions in plain C. Helpers that take or return registers are inlined, the
         others stay functions (lifted like the entry). A loop with `omp parallel for` (and each of
         the k-1 loops its collapse(k) adds) is a parallel loop in normal form
-        `for (int __v_i = 0; __v_i < extent; __v_i++) { T v = __v_i * step + start; ... }`; loops without
-        the pragma stay serial. A `continue` of a parallel loop becomes an if/else. Intrinsics
-        become tagged loops (lift/detensorize_x86.py).
+        `for (int __v_i = 0; __v_i < extent; __v_i++) { T v = __v_i * step + start; ... }`;
+        loops without the pragma stay serial. A `continue` of a parallel loop becomes an if/else.
+        Intrinsics become tagged loops (lift/detensorize_x86.py).
 """
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ INCLUDES = ("<math.h>", "<stdint.h>", "<string.h>", "<stdlib.h>")
 def lift_vnni(module: ir.Module) -> ir.Module:
     """The canonical module of a vnni module: every defined function lifted, register helpers inlined."""
     inline = {f.name for f in module.functions if f.body is not None and _register_interface(f)}
+    for f in module.functions:
+        if f.name in inline and f.extern_c:
+            raise cannot(f.span, f"the entry '{f.name}'", "its parameters or result are registers, "
+                                                          "which host code cannot pass")
     functions = []
     for f in module.functions:
         if f.body is None or f.name in inline:

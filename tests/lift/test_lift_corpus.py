@@ -14,7 +14,8 @@ LIFTS = {
     "cuda": "add_f4 concat_channels conv2d_nchw conv2d_nhwc depthwise_conv gather_rows gelu_f16 "
             "gemm_tiled gemm_wmma gemv_sigmoid layernorm mha_wmma pool2d reduce_sum_max rmsnorm_f16 "
             "softmax_rows transpose",
-    "hip": "add_act concat conv1d conv2d_nchw depthwise_conv gather gemm_lds gemv gqa_attention "
+    "hip": "add_act concat conv1d conv2d_nchw depthwise_conv gather gemm_lds gemm_mfma_f16 gemm_mfma_f32 "
+           "gemv gqa_attention "
            "layernorm pool2d rmsnorm row_sum_max softmax transpose",
     "bang": "add_tail attention concat conv2d_nhwc dense_mlp depthwise_conv gather gelu gemm_matmul "
             "layernorm maxpool_nhwc row_sum_max softmax transpose",
