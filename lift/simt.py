@@ -438,11 +438,7 @@ class Instance:
         return ir.Assign(ir.Var(s.name, t, s.span), None, s.init, s.span)
 
     def thread_loop(self, stmts: list[ir.Stmt], guard: bool = True) -> ir.Stmt:
-        body = [ir.Decl("__tid_x", I32, binary("%", ir.Var(T, I32), ir.Var("__bdim_x", I32))),
-                ir.Decl("__tid_y", I32, binary("%", binary("/", ir.Var(T, I32), ir.Var("__bdim_x", I32)),
-                                               ir.Var("__bdim_y", I32))),
-                ir.Decl("__tid_z", I32, binary("/", ir.Var(T, I32), binary("*", ir.Var("__bdim_x", I32),
-                                                                            ir.Var("__bdim_y", I32))))]
+        body = self.tid_decls()
         stmts = [self.rewrite_private(s) for s in stmts]
         conds = []
         if self.has_return and guard:
@@ -659,9 +655,7 @@ class Instance:
             raise cannot(call.span, call.callee)
         # evaluate the call's per-thread arguments as the warp's first lane
         lane0 = ir.Decl(T, I32, binary("*", w, const(32)))
-        tids = [ir.Decl("__tid_x", I32, binary("%", ir.Var(T, I32), ir.Var("__bdim_x", I32))),
-                ir.Decl("__tid_y", I32, binary("%", binary("/", ir.Var(T, I32), ir.Var("__bdim_x", I32)), ir.Var("__bdim_y", I32))),
-                ir.Decl("__tid_z", I32, binary("/", ir.Var(T, I32), binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32))))]
+        tids = self.tid_decls()
         ops = [self.rewrite_private(s) for s in body]
         conds = []
         if self.has_return:

@@ -439,16 +439,26 @@ class Machine:
                 and self.parallel_loop(s, m):
             return
         self.frame.scopes.append({})
-        for st in s.init:
-            self.exec(st, m)
+        try:
+            for st in s.init:
+                self.exec(st, m)
+            self.iterate(s, m, s.cond, s.step, check_first=True)
+        finally:
+            self.frame.scopes.pop()
+
+    def iterate(self, s, m, cond, step=(), check_first: bool = True) -> None:
+        """The common loop: test `cond` for the active lanes, run the body, retire lanes that
+        broke or returned, run `step`; until no lane is active."""
         loop = Loop(self.L)
         self.loops.append(loop)
         active = m.copy()
+        first = True
         iterations = 0
         try:
             while True:
-                if s.cond is not None:
-                    active = active & self.truth(self.eval(s.cond, active))
+                if cond is not None and (check_first or not first):
+                    active = active & self.truth(self.eval(cond, active))
+                first = False
                 if not active.any():
                     break
                 self.frame.scopes.append({})
@@ -456,14 +466,13 @@ class Machine:
                 self.frame.scopes.pop()
                 active = active & ~loop.broke & ~self.frame.returned
                 loop.stop[:] = False
-                for st in s.step:
+                for st in step:
                     self.exec(st, active)
                 iterations += 1
                 if iterations > MAX_LOOP_ITERATIONS:
                     raise self.error(s.span, "loop ran more than 50 million iterations; giving up")
         finally:
             self.loops.pop()
-            self.frame.scopes.pop()
 
     def parallel_loop(self, s: ir.For, m) -> bool:
         """Run a parallel loop `for (int v = a; v < b; v++)` with its iterations as extra lanes.
@@ -515,28 +524,7 @@ class Machine:
         return g
 
     def s_While(self, s: ir.While, m) -> None:
-        loop = Loop(self.L)
-        self.loops.append(loop)
-        active = m.copy()
-        first = s.do_while
-        iterations = 0
-        try:
-            while True:
-                if not first:
-                    active = active & self.truth(self.eval(s.cond, active))
-                first = False
-                if not active.any():
-                    break
-                self.frame.scopes.append({})
-                self.exec(s.body, active)
-                self.frame.scopes.pop()
-                active = active & ~loop.broke & ~self.frame.returned
-                loop.stop[:] = False
-                iterations += 1
-                if iterations > MAX_LOOP_ITERATIONS:
-                    raise self.error(s.span, "loop ran more than 50 million iterations; giving up")
-        finally:
-            self.loops.pop()
+        self.iterate(s, m, s.cond, check_first=not s.do_while)
 
     def s_Switch(self, s: ir.Switch, m) -> None:
         value = self.eval(s.value, m)
