@@ -46,11 +46,8 @@ def lift_bang(module: ir.Module) -> ir.Module:
                                  f"by the tasks of a cluster")
     task_globals = {g.name: g for g in module.globals if g.space in TASK_SPACES}
     inline = needs_task(module, task_globals)
-    counter = [0]
-
     def instantiate(launch: ir.Launch, config: list[ir.Expr]) -> list[ir.Stmt]:
-        counter[0] += 1
-        return Instance(module, task_globals, inline, launch, config, counter[0]).build()
+        return Instance(module, task_globals, inline, launch, config).build()
 
     functions = []
     for f in module.functions:
@@ -64,7 +61,8 @@ def lift_bang(module: ir.Module) -> ir.Module:
                                                  qualifiers=frozenset({"static", "inline"})))
     globals_ = tuple(plain_spaces(g) for g in module.globals if g.space not in TASK_SPACES)
     return ir.Module(ir.Platform.VNNI, tuple(functions), globals_,
-                     ("<math.h>", "<string.h>", "<stdlib.h>"), (), module.typedefs, module.filename)
+                     ("<math.h>", "<stdint.h>", "<string.h>", "<stdlib.h>"), (), module.typedefs,
+                     module.filename)
 
 
 def needs_task(module: ir.Module, task_globals: dict) -> set[str]:
@@ -160,13 +158,12 @@ class TaskInliner(Inliner):
 class Instance:
     """One launch of one kernel, turned into canonical statements."""
 
-    def __init__(self, module, task_globals, inline, launch: ir.Launch, config, n: int):
+    def __init__(self, module: ir.Module, task_globals: dict, inline: set[str], launch: ir.Launch, config):
         self.module = module
         self.task_globals = task_globals
         self.inline = inline
         self.launch = launch
         self.config = config
-        self.n = n
 
     def build(self) -> list[ir.Stmt]:
         launch = self.launch

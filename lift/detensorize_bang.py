@@ -27,7 +27,7 @@ from xpiler.diagnostics import XpilerError
 from xpiler.grammar import parse
 from xpiler.intrinsics import Intrinsic, Param, _parse_signature, lookup, spelled_type
 from xpiler.irutil import transform, walk
-from xpiler.types import Array, Pointer, Scalar, Type
+from xpiler.types import Array, Pointer, Scalar, Type, Void
 
 GENERICS = ("T", "V", "D", "Tout", "Tin", "Tw")
 IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -153,6 +153,9 @@ def coerce(arg: ir.Expr, t: Type) -> ir.Expr:
         at = arg.type
         if (isinstance(at, Pointer) and at.to == t.to) or (isinstance(at, Array) and at.of == t.to):
             return arg
+        if isinstance(t.to, Void) and (isinstance(at, Array) or (isinstance(at, Pointer) and
+                                                                 (t.const or not at.const))):
+            return arg                          # any object pointer converts to void*
         return ir.Cast(arg, t, "c", arg.span)
     return arg if arg.type == t else ir.Cast(arg, t, "c", arg.span)
 

@@ -191,7 +191,7 @@ def instantiate(t: Template, args: dict[str, ir.Expr], span) -> list[ir.Stmt]:
     renamed = {n: f"__{n}" for n in t.locals}
     clash = {n.name for a in args.values() for n in walk(a) if isinstance(n, ir.Var)} & set(renamed.values())
     if clash:
-        raise XpilerError(span, f"cannot translate {t.name}: the name '{clash.pop()}' is used by its semantics")
+        raise cannot(span, t.name, f"the name '{clash.pop()}' is used by its semantics")
 
     def fix(n):
         if isinstance(n, ir.Var) and n.name in args:
@@ -302,7 +302,8 @@ class Detensorizer:
             return [decl]
         if s.init is not None and self.direct(s.init):
             call = self.hoisted_args(s.init, pre)
-            pre.append(ir.Decl(s.name, s.type, None, None, s.storage - {"const", "constexpr"}, s.space, s.span))
+            storage = s.storage - {"const", "constexpr"}
+            pre.append(ir.Decl(s.name, s.type, None, None, storage, s.space, s.span))
             self.call(call, pre, ir.Var(s.name, s.type, s.span))
             return pre
         init = self.value(s.init, pre) if s.init is not None else None
@@ -346,10 +347,11 @@ class Detensorizer:
             raise cannot(e.span, "the address of a register variable", "registers become local arrays "
                                                                            "whose element type differs")
         if isinstance(e, ir.Ternary):
-            return dataclasses.replace(e, cond=self.value(e.cond, pre, lazy), then=self.value(e.then, pre, True),
-                                       other=self.value(e.other, pre, True))
+            return dataclasses.replace(e, cond=self.value(e.cond, pre, lazy),
+                                       then=self.value(e.then, pre, True), other=self.value(e.other, pre, True))
         if isinstance(e, ir.Binary) and e.op in ("&&", "||"):
-            return dataclasses.replace(e, left=self.value(e.left, pre, lazy), right=self.value(e.right, pre, True))
+            return dataclasses.replace(e, left=self.value(e.left, pre, lazy),
+                                       right=self.value(e.right, pre, True))
         changes = {}
         for f in dataclasses.fields(e):
             v = getattr(e, f.name)
@@ -382,7 +384,8 @@ class Detensorizer:
         if t is None:
             raise cannot(call.span, call.callee, "it has no loop semantics in xpiler/catalog/x86.toml yet")
         if len(call.args) != len(t.params):
-            raise XpilerError(call.span, f"{call.callee} takes {len(t.params)} arguments, got {len(call.args)}")
+            raise XpilerError(call.span, f"{call.callee} takes {len(t.params)} arguments, "
+                                         f"got {len(call.args)}")
         args: dict[str, ir.Expr] = {}
         for (name, kind, ptype), a in zip(t.params, call.args):
             if kind == "reg":
@@ -421,7 +424,8 @@ def detensorize(fn: ir.Function) -> ir.Function:
             raise cannot(p.span or fn.span, f"the {p.type.c()} parameter '{p.name}' of '{fn.name}'",
                          "a function taking registers must be inlined")
     if holds_registers(fn.ret):
-        raise cannot(fn.span, f"'{fn.name}' returning {fn.ret.c()}", "a function returning registers must be inlined")
+        raise cannot(fn.span, f"'{fn.name}' returning {fn.ret.c()}",
+                     "a function returning registers must be inlined")
     body = Detensorizer().run(fn.body)
     return dataclasses.replace(fn, body=body, params=tuple(lower_types(p) for p in fn.params))
 

@@ -47,7 +47,8 @@ def lift_vnni(module: ir.Module) -> ir.Module:
         functions.append(detensorize(dataclasses.replace(f, body=body)))
     for g in module.globals:
         if holds_registers(g.type):
-            raise cannot(g.span, f"the file-scope register variable '{g.name}'", "registers become local arrays")
+            raise cannot(g.span, f"the file-scope register variable '{g.name}'",
+                         "registers become local arrays")
     includes = tuple(dict.fromkeys([i for i in module.includes if i not in SIMD_HEADERS] + list(INCLUDES)))
     return ir.Module(ir.Platform.VNNI, tuple(functions), module.globals, includes, (), module.typedefs,
                      module.filename)
@@ -65,7 +66,7 @@ def _check_inlinable_calls(body: ir.Block, inline: set[str]) -> None:
             for n in walk(h) if h is not None else ():
                 if isinstance(n, ir.Call) and n.callee in inline:
                     raise cannot(n.span, f"the call of '{n.callee}' in a condition or loop header",
-                                         "it takes or returns registers, so it is inlined before the statement")
+                                 "it takes or returns registers, so it is inlined before the statement")
 
 
 def _blocks(s):
@@ -154,7 +155,8 @@ class Loops:
 def normal_form(s: ir.For, pragmas: tuple) -> ir.For:
     """`for (T v = start; v < end; v += step)` -> `for (T __v_i = 0; __v_i < extent; __v_i++)`."""
     if len(s.init) != 1 or not isinstance(s.init[0], ir.Decl) or s.init[0].init is None:
-        raise cannot(s.span, "this parallel loop", "its counter is not declared and initialised in its header")
+        raise cannot(s.span, "this parallel loop",
+                     "its counter is not declared and initialised in its header")
     d = s.init[0]
     v, t = d.name, d.type
     if not (isinstance(t, Scalar) and t.dtype in (DType.I32, DType.I64)):
@@ -179,7 +181,8 @@ def normal_form(s: ir.For, pragmas: tuple) -> ir.For:
         body = (ir.Decl(v, t, value, span=d.span),) + tuple(body)
     counter = ir.Var(name, t)
     return ir.For((ir.Decl(name, t, const(0, t), span=d.span),), binary("<", counter, extent),
-                  (ir.Assign(counter, "+", const(1, t)),), ir.Block(tuple(body), s.body.span), pragmas, s.span)
+                  (ir.Assign(counter, "+", const(1, t)),), ir.Block(tuple(body), s.body.span), pragmas,
+                  s.span)
 
 
 def _bound(cond: ir.Expr | None, v: str, span) -> tuple[ir.Expr, bool]:
@@ -195,8 +198,11 @@ def _bound(cond: ir.Expr | None, v: str, span) -> tuple[ir.Expr, bool]:
 def _step(step: tuple, v: str, span) -> int:
     if len(step) == 1 and isinstance(step[0], ir.Assign) and _is(step[0].target, v):
         a = step[0]
-        amount = a.value if a.op == "+" else a.value.right if (
-            a.op is None and isinstance(a.value, ir.Binary) and a.value.op == "+" and _is(a.value.left, v)) else None
+        amount = None
+        if a.op == "+":
+            amount = a.value
+        elif a.op is None and isinstance(a.value, ir.Binary) and a.value.op == "+" and _is(a.value.left, v):
+            amount = a.value.right
         c = fold(amount) if amount is not None else None
         if isinstance(c, int) and c > 0:
             return c
@@ -259,5 +265,5 @@ def structured(stmts: list[ir.Stmt], span) -> list[ir.Stmt]:
                 return out + [ir.If(s.cond, ir.Block(tuple(then + structured(rest, span))),
                                     ir.Block(tuple(structured(other[:-1], span))), s.span)]
         raise cannot(next((n.span for n in _own(s) if isinstance(n, ir.Continue)), span),
-                     "this 'continue' of a parallel loop", "only a 'continue' ending an if branch is supported")
+                 "this 'continue' of a parallel loop", "only a 'continue' ending an if branch is supported")
     return out

@@ -41,6 +41,8 @@ def transform(node, fn: Callable):
         value = getattr(node, f.name)
         if isinstance(value, _NODE_TYPES):
             new = transform(value, fn)
+            if isinstance(new, list):               # one statement replaced by several
+                new = ir.Block(tuple(new))
             if new is not value:
                 changes[f.name] = new
         elif isinstance(value, tuple) and any(isinstance(v, _NODE_TYPES) for v in value):

@@ -101,7 +101,11 @@ class Printer:
 
     def decl(self, d: ir.Decl) -> str:
         space = SPACE_SPELLING.get(d.space, "")
-        storage = " ".join(sorted(d.storage - {"const"} if isinstance(d.type, Pointer) else d.storage))
+        base = d.type
+        while isinstance(base, Array):
+            base = base.of
+        # a pointer's `const` is part of its type (const T*): print it there, once
+        storage = " ".join(sorted(d.storage - {"const"} if isinstance(base, Pointer) else d.storage))
         prefix = " ".join(x for x in (storage, space) if x)
         text = (prefix + " " if prefix else "") + self.declaration(d.name, d.type)
         if d.ctor_args is not None:

@@ -35,12 +35,30 @@ def test_cli_writes_verified_file(tmp_path):
     assert "#pragma omp parallel for" in text
 
 
+VOTE = """
+__global__ void any_positive(const float* x, int* out, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned m = __ballot_sync(0xffffffffu, i < n && x[i] > 0.0f);
+  if (threadIdx.x == 0) out[blockIdx.x] = m != 0u;
+}
+extern "C" void any_positive_kernel(const float* x, int* out, int n) {
+  float* dx; int* dout;
+  cudaMalloc((void**)&dx, n * sizeof(float)); cudaMalloc((void**)&dout, 4 * sizeof(int));
+  cudaMemcpy(dx, x, n * sizeof(float), cudaMemcpyHostToDevice);
+  any_positive<<<4, 32>>>(dx, dout, n);
+  cudaMemcpy(out, dout, 4 * sizeof(int), cudaMemcpyDeviceToHost);
+}
+"""
+
+
 def test_untranslatable_construct_fails_cleanly(tmp_path):
-    out = tmp_path / "mha.cpp"
-    proc = _cli("translate", CORPUS / "cuda/mha_wmma.cu", "--to", "vnni", "-o", out)
+    src = tmp_path / "vote.cu"
+    src.write_text(VOTE)
+    out = tmp_path / "vote.cpp"
+    proc = _cli("translate", src, "--to", "vnni", "-o", out)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert "mha_wmma.cu:" in proc.stderr and "error: cannot translate" in proc.stderr
+    assert "vote.cu:4:" in proc.stderr and "error: cannot translate __ballot_sync" in proc.stderr
     assert not out.exists()
 
 

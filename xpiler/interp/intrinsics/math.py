@@ -89,10 +89,33 @@ semantics("max", "std::max")(_binary(lambda a, b: np.where(a < b, b, a)))
 semantics("min", "std::min")(_binary(lambda a, b: np.where(b < a, b, a)))
 
 
+# FMA: the product of two float32 is exact in float64; the float64 sum is rounded to odd (using
+# its exact error, TwoSum), after which rounding to float32 is a single rounding.
+def fma32(a, b, c):
+    with np.errstate(all="ignore"):
+        return _fma32(a, b, c)
+
+
+def _fma32(a, b, c):
+    a, b, c = (x.astype(np.float64) for x in np.broadcast_arrays(a, b, c))
+    p = a * b
+    s = p + c
+    pb = s - c
+    err = (p - pb) + (c - (s - pb))
+    inexact = (err != 0) & np.isfinite(err) & np.isfinite(s)
+    even = (s.view(np.int64) & 1) == 0
+    s = np.where(inexact & even, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    return s.astype(np.float32)
+
+
+
+
 @semantics("fmaf", "fma", "std::fma")
 def fma(m, call, args, mask):
-    x, y, z = (np.asarray(_float_arg(call, a, i), np.float64) for i, a in enumerate(args))
-    return _as(call, x * y + z)      # one rounding (float64 product of floats is exact)
+    x, y, z = (np.asarray(_float_arg(call, a, i)) for i, a in enumerate(args))
+    if isinstance(call.type, Scalar) and call.type.dtype.is_float and call.type.dtype.size <= 4:
+        return _as(call, fma32(x, y, z))
+    return _as(call, x.astype(np.float64) * y + z)     # double: not exact (no wider type)
 
 
 @semantics("__float2half", "__float2half_rn")

@@ -18,6 +18,7 @@ from xpiler.types import DType, Scalar
 from ..memory import Ptr
 from ..values import convert
 from . import semantics
+from .math import fma32
 
 WIDTH = {"_mm": 16, "_mm256": 32, "_mm512": 64}
 ELEM = {"epi8": np.int8, "epu8": np.uint8, "epi16": np.int16, "epu16": np.uint16, "epi32": np.int32,
@@ -123,18 +124,6 @@ for _op, (_ta, _tb, _group, _sat) in DOT.items():
 # §5: float arithmetic. max/min are `a > b ? a : b` / `a < b ? a : b`: NaN in either operand or a
 # ±0 tie gives b. FMA: the product of two float32 is exact in float64; the float64 sum is rounded
 # to odd (using its exact error, TwoSum), after which rounding to float32 is a single rounding.
-def fma32(a, b, c):
-    a, b, c = (x.astype(np.float64) for x in np.broadcast_arrays(a, b, c))
-    p = a * b
-    s = p + c
-    pb = s - c
-    err = (p - pb) + (c - (s - pb))
-    inexact = (err != 0) & np.isfinite(err) & np.isfinite(s)
-    even = (s.view(np.int64) & 1) == 0
-    s = np.where(inexact & even, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
-    return s.astype(F32)
-
-
 def max_ps(a, b):
     return np.where(a > b, a, b)
 
