@@ -46,6 +46,7 @@ def lift_bang(module: ir.Module) -> ir.Module:
                                  f"by the tasks of a cluster")
     task_globals = {g.name: g for g in module.globals if g.space in TASK_SPACES}
     inline = needs_task(module, task_globals)
+
     def instantiate(launch: ir.Launch, config: list[ir.Expr]) -> list[ir.Stmt]:
         return Instance(module, task_globals, inline, launch, config).build()
 

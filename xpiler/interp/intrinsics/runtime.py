@@ -21,13 +21,23 @@ def _target_pointee_size(expr: ir.Expr) -> int:
     return (sizeof(t.to) or 1) if isinstance(t, Pointer) else 1
 
 
+MAX_ALLOCATION = 1 << 32           # bytes the interpreter will allocate at once
+
+
 def _scalar(v) -> int:
     return int(np.asarray(v).reshape(-1)[0])
 
 
+def _size(m, call, nbytes: int) -> int:
+    if nbytes < 0 or nbytes > MAX_ALLOCATION:
+        raise m.error(call.span, f"{call.callee} of {nbytes} bytes: not a valid size for the "
+                                 f"interpreter (at most {MAX_ALLOCATION})")
+    return nbytes
+
+
 @semantics("cudaMalloc", "hipMalloc", "cnrtMalloc")
 def device_malloc(m, call, args, mask):
-    ref, nbytes = args[0], _scalar(args[1])
+    ref, nbytes = args[0], _size(m, call, _scalar(args[1]))
     if not isinstance(ref, VarRef):
         m.error(call.span, f"{call.callee} needs the address of a pointer variable")
     name = call.args[0]
@@ -89,7 +99,7 @@ def memcpy(m, call, args, mask):
 
 @semantics("cudaMemset", "hipMemset", "cnrtMemset", "memset", "std::memset")
 def memset(m, call, args, mask):
-    ptr, value, nbytes = args[0], _scalar(args[1]) & 0xFF, _scalar(args[2])
+    ptr, value, nbytes = args[0], _scalar(args[1]) & 0xFF, _size(m, call, _scalar(args[2]))
     src = Buffer.from_array("memset", Space.HOST, np.full(max(nbytes, 0), value, np.uint8))
     _copy(m, call, ptr, Ptr(src, np.zeros((), np.int64)), nbytes)
     return SUCCESS
@@ -99,7 +109,7 @@ def memset(m, call, args, mask):
 def host_malloc(m, call, args, mask):
     nbytes = _scalar(args[-1] if call.callee in ("malloc", "std::malloc") else
                      (args[1] if call.callee == "aligned_alloc" else args[0]))
-    buf = Buffer.zeros("heap", Space.HOST, nbytes)
+    buf = Buffer.zeros("heap", Space.HOST, _size(m, call, nbytes))
     return Ptr(buf, np.zeros((), np.int64), 1)
 
 
