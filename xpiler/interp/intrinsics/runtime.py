@@ -77,8 +77,8 @@ def _copy(m, call, dst, src, nbytes, mask=None):
     src, _ = _materialise(m, call, src)
     if not isinstance(dst, Ptr) or not isinstance(src, Ptr):
         raise m.error(call.span, f"{call.callee}: both arguments must be pointers")
-    if nbytes < 0:
-        raise m.error(call.span, f"{call.callee}: negative size {nbytes}")
+    if np.any(np.asarray(nbytes) < 0):
+        raise m.error(call.span, f"{call.callee}: negative size {int(np.min(nbytes))}")
     try:
         m.memory.copy_bytes(dst, src, np.asarray(nbytes, np.int64), mask if mask is not None and np.ndim(mask) else np.ones(1, bool))
     except Exception as e:          # MemoryFault: name the call
@@ -94,7 +94,9 @@ def _copy(m, call, dst, src, nbytes, mask=None):
 
 @semantics("cudaMemcpy", "hipMemcpy", "cnrtMemcpy", "memcpy", "std::memcpy")
 def memcpy(m, call, args, mask):
-    return _copy(m, call, args[0], args[1], _scalar(args[2]), mask)
+    nbytes = np.asarray(args[2]).astype(np.int64)
+    return _copy(m, call, args[0], args[1], int(nbytes.reshape(-1)[0]) if nbytes.ndim == 0 or m.L == 1
+                 else nbytes, mask)
 
 
 @semantics("cudaMemset", "hipMemset", "cnrtMemset", "memset", "std::memset")
@@ -107,10 +109,16 @@ def memset(m, call, args, mask):
 
 @semantics("malloc", "aligned_alloc", "std::malloc", "_mm_malloc")
 def host_malloc(m, call, args, mask):
-    nbytes = _scalar(args[-1] if call.callee in ("malloc", "std::malloc") else
-                     (args[1] if call.callee == "aligned_alloc" else args[0]))
-    buf = Buffer.zeros("heap", Space.HOST, _size(m, call, nbytes))
-    return Ptr(buf, np.zeros((), np.int64), 1)
+    """Each lane (a block or task of a canonical program's parallel loop) gets its own block."""
+    sizes = np.asarray(args[-1] if call.callee in ("malloc", "std::malloc") else
+                       (args[1] if call.callee == "aligned_alloc" else args[0])).astype(np.int64)
+    nbytes = _size(m, call, int(sizes.max()) if sizes.size else 0)
+    stride = -(-nbytes // 64) * 64                    # keep every lane's block 64-byte aligned
+    if m.L == 1:
+        return Ptr(Buffer.zeros("heap", Space.HOST, nbytes), np.zeros((), np.int64), 1)
+    buf = Buffer.zeros("heap", Space.HOST, _size(m, call, stride * m.L))
+    buf.lane_stride = stride
+    return Ptr(buf, np.arange(m.L, dtype=np.int64) * stride, 1)
 
 
 @semantics("_mm_free")
