@@ -19,9 +19,11 @@ from xpiler import ir
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, transform, walk
 from xpiler.printer import Printer
-from xpiler.types import (Array, DType, I32, I64, Opaque, Pointer, Scalar, Space, Type, U32, U64, Vector,
-                          VecKind, Void, scalar, sizeof)
+from xpiler.types import (DType, I32, I64, Opaque, Pointer, Scalar, Type, U32, U64, Vector,
+                          VecKind, Void, scalar)
 
+from .atomics import form, updates
+from .bang_memory import ALIGN, CHAR_PTR, TaskMemory
 from .offload import PARALLEL, Offload, Runtime, Site, const, is_parallel, pointer_root
 from .scalarize import scalarize
 
@@ -31,10 +33,9 @@ RUNTIME = Runtime(TARGET, "cnrtMalloc", "cnrtMemcpy", "cnrtMemset", "cnrtFree", 
                   "cnrtQueueDestroy")
 TASKS = 16                                   # Block tasks per launch (at most)
 NRAM_BUDGET = (512 - 128) * 1024             # bang.md §3: smallest NRAM, less the stack reserve
-SCRATCH_ALIGN = 64                           # bang.md §3: GDRAM is read in 64-byte units
 # bang.md §10: element types of __bang_atomic_* (bitwise ones: integers only)
 ATOMIC_TYPES = {DType.I16, DType.U16, DType.I32, DType.U32, DType.F16, DType.BF16, DType.F32}
-CHAR_PTR = Pointer(scalar(DType.I8))
+DIM3 = Vector(DType.U32, 3, VecKind.STRUCT, "cnrtDim3_t")
 
 # lift.HELPERS that are not plain C: bit casts through memcpy (defined behaviour in C++)
 BIT_CASTS = {"__float_as_int": ("int", "float"), "__int_as_float": ("float", "int"),
@@ -84,6 +85,89 @@ def plain_math(e):
     return e
 
 
+# ---- device code --------------------------------------------------------------------------------
+
+def device_code(body: ir.Block) -> ir.Block:
+    """Code one task runs: nested parallel loops serial, atomic updates of memory other tasks can
+    reach as BANG atomics (bang.md §10), of task-private memory as plain code."""
+    private = private_roots(body)
+    body = transform(body, _serial)
+    body = updates(body, lambda pragma, update: atomic(pragma, update, private))
+    for n in walk(body):
+        if isinstance(n, ir.PragmaStmt) and n.text.startswith("omp "):
+            raise cannot(n.span, f"'#pragma {n.text}' not followed by an update")
+    return body
+
+
+def host_code(body: ir.Block) -> ir.Block:
+    """Code the host runs serially: parallel loops plain, atomic/critical pragmas dropped."""
+    body = transform(body, _serial)
+    return transform(body, lambda n: [] if isinstance(n, ir.PragmaStmt) and n.text.startswith("omp ") else n)
+
+
+def _serial(n):
+    if is_parallel(n):
+        return dataclasses.replace(n, pragmas=tuple(p for p in n.pragmas if not p.startswith(PARALLEL)))
+    return n
+
+
+def private_roots(body: ir.Block) -> set[str]:
+    """Variables declared in `body` whose memory no other task can reach: arrays, scalars, and
+    pointers that only ever point into those."""
+    private = {n.name for n in walk(body) if isinstance(n, ir.Decl) and not isinstance(n.type, Pointer)}
+    pointers = {n.name for n in walk(body) if isinstance(n, ir.Decl) and isinstance(n.type, Pointer)}
+    defs = [(n.name, n.init) for n in walk(body) if isinstance(n, ir.Decl) and n.name in pointers] + \
+           [(n.target.name, n.value) for n in walk(body) if isinstance(n, ir.Assign)
+            and isinstance(n.target, ir.Var) and n.target.name in pointers]
+    changed = True
+    while changed:
+        changed = False
+        for name, value in defs:
+            if name in pointers and value is not None and pointer_root(value)[0] not in private | pointers:
+                pointers.discard(name)
+                changed = True
+    return private | pointers
+
+
+def atomic(pragma: ir.PragmaStmt, update: ir.Stmt, private: set[str]) -> list[ir.Stmt]:
+    targets = [n.target for n in walk(update) if isinstance(n, ir.Assign)]
+    if targets and all(_lvalue_root(t) in private for t in targets):
+        return [update]                         # task-private memory: a task runs serially
+    u = form(pragma, update)
+    if u is None or u.op not in ("+", "-", "max", "min"):
+        what = "an 'omp atomic' update other than += or -=" if pragma.text == "omp atomic" else \
+            "an 'omp critical' section other than a max/min update"
+        raise cannot(getattr(update, "span", None), f"{what} of memory other tasks can reach")
+    t, value = u.target.type, u.value
+    if not (isinstance(t, Scalar) and t.dtype in ATOMIC_TYPES):
+        raise cannot(update.span, f"an atomic update of {t.c()} (BANG atomics take 16/32-bit types)")
+    if isinstance(value.type, Scalar) and value.type.dtype.is_float and not t.dtype.is_float:
+        raise cannot(update.span, f"an atomic update of {t.c()} by a {value.type.c()} value")
+    value = value if value.type == t else ir.Cast(value, t)
+    if u.op == "-":
+        value = ir.Unary("-", value, t)
+    name = "__bang_atomic_reduce_" + {"+": "add", "-": "add"}.get(u.op, u.op)
+    return [ir.ExprStmt(ir.Call(name, (_address(u.target), value, ir.Const(1, U32, "1")), Void(), (),
+                                update.span), update.span)]
+
+
+def leaves_task_loop(body: ir.Block) -> ir.Stmt | None:
+    """A `return`, or a `break` not inside a loop or switch of `body`: either would end the task's
+    walk over its blocks, not one block."""
+    def visit(s, nested: bool):
+        if isinstance(s, ir.Return) or (isinstance(s, ir.Break) and not nested):
+            return s
+        inner = nested or isinstance(s, (ir.For, ir.While, ir.Switch))
+        subs = {ir.Block: lambda: s.stmts, ir.If: lambda: (s.then, s.other), ir.For: lambda: (s.body,),
+                ir.While: lambda: (s.body,), ir.Switch: lambda: [x for c in s.cases for x in c.body]}
+        for sub in subs.get(type(s), lambda: ())():
+            found = sub is not None and visit(sub, inner)
+            if found:
+                return found
+        return None
+    return visit(body, False)
+
+
 # ---- kernels ------------------------------------------------------------------------------------
 
 class Kernel:
@@ -94,21 +178,17 @@ class Kernel:
         self.tasks = tasks
         self.names = {n.name for n in walk(site.loop) if isinstance(n, (ir.Decl, ir.Var))}
         self.extent = ir.Var(self.fresh("__extent"), I32)
-        self.scratch = ir.Var(self.fresh("__scratch"), CHAR_PTR)
-        body = self.rename_arrays(site.loop.body)
-        body = self.lower(body)
-        body, arrays = self.hoist(body)
-        decls, self.scratch_bytes, in_gdram = self.place(arrays, nram_budget)
-        if in_gdram:
-            body = transform(body, lambda n: self.flatten_stmt(n, in_gdram))
+        self.memory = TaskMemory(site, self.fresh, nram_budget)
+        exit_ = leaves_task_loop(site.loop.body)
+        if exit_ is not None:
+            raise cannot(exit_.span, f"a '{type(exit_).__name__.lower()}' in the body of a parallel loop")
+        body = self.memory.run(device_code(site.loop.body))
         loop = ir.For((ir.Decl(site.var, I32, ir.Builtin("taskId", I32)),),
                       binary("<", ir.Var(site.var, I32), self.extent),
                       (ir.Assign(ir.Var(site.var, I32), "+", ir.Builtin("taskDim", I32)),), body, (), site.loop.span)
-        params = site.params + (ir.Param(self.extent.name, I32),)
-        if self.scratch_bytes:
-            params += (ir.Param(self.scratch.name, CHAR_PTR),)
+        params = site.params + (ir.Param(self.extent.name, I32),) + self.memory.params()
         self.function = ir.Function(site.name, ir.FuncKind.KERNEL, Void(), params,
-                                    ir.Block(tuple(decls) + (loop,)), frozenset({"__mlu_global__"}),
+                                    ir.Block(tuple(self.memory.decls) + (loop,)), frozenset({"__mlu_global__"}),
                                     span=site.loop.span)
 
     def fresh(self, name: str) -> str:
@@ -119,277 +199,44 @@ class Kernel:
         self.names.add(new)
         return new
 
-    # arrays ---------------------------------------------------------------------------------------
-    def rename_arrays(self, body: ir.Block) -> ir.Block:
-        """Give every array declared in the body a name no other declaration or parameter has, so
-        that it can move to kernel scope (scoped: only the uses it reaches are renamed)."""
-        counts: dict[str, int] = {}
-        for n in walk(body):
-            if isinstance(n, ir.Decl):
-                counts[n.name] = counts.get(n.name, 0) + 1
-        clash = {name for name, c in counts.items() if c > 1} | {p.name for p in self.site.params} | {self.site.var}
-
-        def block(b, env):
-            env = dict(env)
-            return ir.Block(tuple(stmt(s, env) for s in b.stmts), b.span)
-
-        def expr(e, env):
-            if e is None:
-                return None
-            return transform(e, lambda n: dataclasses.replace(n, name=env[n.name])
-                             if isinstance(n, ir.Var) and n.name in env else n)
-
-        def stmt(s, env):
-            if isinstance(s, ir.Decl):
-                new = dataclasses.replace(s, init=expr(s.init, env))
-                if isinstance(s.type, Array) and s.name in clash:
-                    env[s.name] = self.fresh(s.name)
-                    return dataclasses.replace(new, name=env[s.name])
-                env.pop(s.name, None)
-                return new
-            if isinstance(s, ir.Block):
-                return block(s, env)
-            if isinstance(s, ir.For):
-                inner = dict(env)
-                init = tuple(stmt(x, inner) for x in s.init)
-                return ir.For(init, expr(s.cond, inner), tuple(stmt(x, inner) for x in s.step),
-                              stmt(s.body, dict(inner)), s.pragmas, s.span)
-            if isinstance(s, ir.If):
-                return ir.If(expr(s.cond, env), stmt(s.then, dict(env)),
-                             stmt(s.other, dict(env)) if s.other is not None else None, s.span)
-            if isinstance(s, ir.While):
-                return ir.While(expr(s.cond, env), stmt(s.body, dict(env)), s.do_while, s.span)
-            if isinstance(s, ir.Switch):
-                inner = dict(env)
-                return ir.Switch(expr(s.value, env), tuple(ir.Case(c.values, tuple(stmt(x, inner) for x in c.body))
-                                                           for c in s.cases), s.span)
-            if isinstance(s, ir.Assign):
-                return ir.Assign(expr(s.target, env), s.op, expr(s.value, env), s.span)
-            if isinstance(s, ir.ExprStmt):
-                return ir.ExprStmt(expr(s.expr, env), s.span)
-            return s
-        return block(body, {})
-
-    def hoist(self, body: ir.Block) -> tuple[ir.Block, list[ir.Decl]]:
-        """Remove array declarations from the body (initialisers become element assignments)."""
-        arrays: list[ir.Decl] = []
-
-        def fix(n):
-            if not (isinstance(n, ir.Decl) and isinstance(n.type, Array)):
-                return n
-            if n.type.size is None or n.ctor_args is not None:
-                raise cannot(n.span, f"the array '{n.name}' of unknown size")
-            arrays.append(n)
-            if n.init is None:
-                return []
-            return _init_assignments(ir.Var(n.name, n.type), n.type, n.init, n.span)
-        return transform(body, fix), arrays
-
-    def place(self, arrays: list[ir.Decl], budget: int):
-        """NRAM declarations at kernel scope while they fit, GDRAM scratch slices for the rest."""
-        decls, in_gdram, used, offset = [], {}, 0, 0
-        for d in arrays:
-            size = sizeof(d.type)
-            if used + size <= budget:
-                used += size
-                decls.append(ir.Decl(d.name, _in_space(d.type, Space.NRAM), None, space=Space.NRAM, span=d.span))
-                continue
-            elem = _element(d.type)
-            slot = ir.Binary("+", self.scratch, binary("+", binary("*", ir.Cast(ir.Builtin("taskId", I32), I64),
-                                                                     ir.Var("@per_task", I64)), const(offset)), CHAR_PTR)
-            decls.append(ir.Decl(d.name, Pointer(elem), ir.Cast(slot, Pointer(elem)), span=d.span))
-            in_gdram[d.name] = d.type
-            offset += -(-size // SCRATCH_ALIGN) * SCRATCH_ALIGN
-        per_task = ir.Const(offset, I64, str(offset))
-        decls = [transform(d, lambda n: per_task if isinstance(n, ir.Var) and n.name == "@per_task" else n)
-                 for d in decls]
-        return decls, offset, in_gdram
-
-    def flatten_stmt(self, n, arrays: dict[str, Array]):
-        """Index chains into GDRAM scratch arrays as one linear index into their pointer."""
-        if not isinstance(n, ir.Stmt) or isinstance(n, (ir.Block,)):
-            return n
-        changes = {}
-        for f in dataclasses.fields(n):
-            v = getattr(n, f.name)
-            if isinstance(v, ir.Expr):
-                changes[f.name] = _flatten(v, arrays)
-        return dataclasses.replace(n, **changes) if changes else n
-
-    # atomics and pragmas --------------------------------------------------------------------------
-    def lower(self, body: ir.Block) -> ir.Block:
-        private = self.private_roots(body)
-
-        def fix(n):
-            if isinstance(n, ir.For) and is_parallel(n):
-                return dataclasses.replace(n, pragmas=tuple(p for p in n.pragmas if not p.startswith(PARALLEL)))
-            if isinstance(n, ir.Block):
-                return ir.Block(tuple(self.atomics(list(n.stmts), private)), n.span)
-            return n
-        return transform(body, fix)
-
-    def private_roots(self, body: ir.Block) -> set[str]:
-        """Variables declared in the loop body whose memory no other task can reach: arrays,
-        scalars, and pointers that only ever point into those."""
-        private = {n.name for n in walk(body) if isinstance(n, ir.Decl) and not isinstance(n.type, Pointer)}
-        pointers = {n.name for n in walk(body) if isinstance(n, ir.Decl) and isinstance(n.type, Pointer)}
-        defs = [(n.name, n.init) for n in walk(body) if isinstance(n, ir.Decl) and n.name in pointers] + \
-               [(n.target.name, n.value) for n in walk(body) if isinstance(n, ir.Assign)
-                and isinstance(n.target, ir.Var) and n.target.name in pointers]
-        changed = True
-        while changed:
-            changed = False
-            for name, value in defs:
-                if name in pointers and value is not None and pointer_root(value)[0] not in private | pointers:
-                    pointers.discard(name)
-                    changed = True
-        return private | pointers
-
-    def atomics(self, stmts: list[ir.Stmt], private: set[str]) -> list[ir.Stmt]:
-        out, i = [], 0
-        while i < len(stmts):
-            s = stmts[i]
-            if isinstance(s, ir.PragmaStmt) and s.text in ("omp atomic", "omp critical") and i + 1 < len(stmts):
-                update = stmts[i + 1]
-                out.extend(self.atomic(s, update, private))
-                i += 2
-                continue
-            if isinstance(s, ir.PragmaStmt) and s.text.startswith("omp "):
-                raise cannot(s.span, f"'#pragma {s.text}' in a kernel")
-            out.append(s)
-            i += 1
-        return out
-
-    def atomic(self, pragma: ir.PragmaStmt, update: ir.Stmt, private: set[str]) -> list[ir.Stmt]:
-        targets = [n.target for n in walk(update) if isinstance(n, ir.Assign)]
-        if targets and all(_lvalue_root(t) in private for t in targets):
-            return [update]                     # task-private memory: tasks run serially
-        if pragma.text == "omp atomic":
-            if not (isinstance(update, ir.Assign) and update.op in ("+", "-")):
-                raise cannot(update.span, "an 'omp atomic' update other than += or -= of shared memory")
-            value = update.value if update.op == "+" else ir.Unary("-", update.value, update.value.type)
-            return [self.atomic_call("__bang_atomic_reduce_add", update.target, value, update.span)]
-        found = _max_min(update)
-        if found is None:
-            raise cannot(update.span, "an 'omp critical' section other than a max/min update of shared memory")
-        kind, target, value = found
-        return [self.atomic_call(f"__bang_atomic_reduce_{kind}", target, value, update.span)]
-
-    def atomic_call(self, name: str, target: ir.Expr, value: ir.Expr, span) -> ir.Stmt:
-        t = target.type
-        if not (isinstance(t, Scalar) and t.dtype in ATOMIC_TYPES):
-            raise cannot(span, f"an atomic update of {t.c()} (BANG atomics take 16/32-bit types)")
-        vt = value.type
-        if isinstance(vt, Scalar) and vt.dtype.is_float and not t.dtype.is_float:
-            raise cannot(span, f"an atomic update of {t.c()} by a {vt.c()} value")
-        if vt != t:
-            value = ir.Cast(value, t)
-        if isinstance(target, ir.Deref):
-            address = target.operand
-        elif isinstance(target, ir.Index) and isinstance(target.base.type, Pointer):
-            address = ir.Binary("+", target.base, target.index, target.base.type)
-        else:
-            raise cannot(span, "an atomic update of this expression")
-        return ir.ExprStmt(ir.Call(name, (address, value, ir.Const(1, U32, "1")), Void(), (), span), span)
-
     # launch ---------------------------------------------------------------------------------------
     def launch(self, off: Offload) -> list[ir.Stmt]:
+        """Host statements: task count, GDRAM scratch for the tasks, launch, wait, free."""
         extent = ir.Var(off.fresh("__extent"), I32)
         tasks = ir.Var(off.fresh("__tasks"), I32)
-        dim_t = Vector(DType.U32, 3, VecKind.STRUCT, "cnrtDim3_t")
-        dim = ir.Var(off.fresh("__dim"), dim_t)
-        n = const(self.tasks)
+        dim = ir.Var(off.fresh("__dim"), DIM3)
+        n, one = const(self.tasks), ir.Const(1, U32, "1")
         count = ir.Ternary(binary("<", extent, const(1)), const(1),
                            ir.Ternary(binary("<", extent, n), extent, n, I32), I32)
-        stmts: list[ir.Stmt] = [
-            ir.Decl(extent.name, I32, _as_int(self.site.extent)),
-            ir.Decl(tasks.name, I32, count),
-            ir.Decl(dim.name, dim_t, ir.InitList((ir.Cast(tasks, U32), ir.Const(1, U32, "1"), ir.Const(1, U32, "1")),
-                                                 dim_t))]
-        args = tuple(ir.Var(p.name, p.type) for p in self.site.params) + (extent,)
-        scratch = ir.Var(off.fresh("__scratch"), CHAR_PTR)
-        if self.scratch_bytes:
-            stmts.append(ir.Decl(scratch.name, CHAR_PTR))
-            size = binary("*", ir.Cast(tasks, U64), ir.Const(self.scratch_bytes, U64, str(self.scratch_bytes)))
-            stmts.append(off.malloc(scratch, ir.Call("malloc", (size,), Pointer(Void()))))
-            args += (scratch,)
+        stmts: list[ir.Stmt] = [ir.Decl(extent.name, I32, _as_int(self.site.extent)),
+                                ir.Decl(tasks.name, I32, count),
+                                ir.Decl(dim.name, DIM3, ir.InitList((ir.Cast(tasks, U32), one, one), DIM3))]
+        args = [ir.Var(p.name, p.type) for p in self.site.params] + [extent]
+        buffers = []
+        mem = self.memory
+        if mem.scratch_bytes:
+            buffers.append((ir.Var(off.fresh("__scratch"), CHAR_PTR), ir.Const(mem.scratch_bytes, I64, str(mem.scratch_bytes))))
+            args.append(buffers[-1][0])
+        for buf, stride, size in mem.dynamic:
+            per_task = ir.Var(off.fresh(stride.name), I64)
+            rounded = binary("*", binary("/", binary("+", ir.Cast(size, I64), const(ALIGN - 1)), const(ALIGN)), const(ALIGN))
+            stmts.append(ir.Decl(per_task.name, I64, rounded))
+            buffers.append((ir.Var(off.fresh(buf.name), CHAR_PTR), per_task))
+            args += [buffers[-1][0], per_task]
+        for buf, per_task in buffers:
+            stmts.append(ir.Decl(buf.name, CHAR_PTR))
+            size = binary("*", ir.Cast(tasks, U64), ir.Cast(per_task, U64))
+            stmts.append(off.malloc(buf, ir.Call("malloc", (size,), Pointer(Void()))))
         ktype = RUNTIME.enum("cnrtFuncTypeBlock")
-        stmts.append(ir.Launch(self.site.name, (), (dim, ktype, off.queue), args, "chevrons", self.site.loop.span))
+        stmts.append(ir.Launch(self.site.name, (), (dim, ktype, off.queue), tuple(args), "chevrons", self.site.loop.span))
         stmts.append(ir.ExprStmt(ir.Call("cnrtQueueSync", (off.queue,), Opaque("cnrtRet_t"))))
-        if self.scratch_bytes:
-            stmts.append(ir.ExprStmt(ir.Call("cnrtFree", (ir.Cast(scratch, Pointer(Void())),), Opaque("cnrtRet_t"))))
+        for buf, _ in buffers:
+            stmts.append(ir.ExprStmt(ir.Call("cnrtFree", (ir.Cast(buf, Pointer(Void())),), Opaque("cnrtRet_t"))))
         return [ir.Block(tuple(stmts))]
 
 
 def _as_int(e: ir.Expr) -> ir.Expr:
     return e if e.type == I32 else ir.Cast(e, I32)
-
-
-def _element(t: Type) -> Type:
-    while isinstance(t, Array):
-        t = t.of
-    return t
-
-
-def _in_space(t: Type, space: Space) -> Type:
-    return Array(_in_space(t.of, space) if isinstance(t.of, Array) else t.of, t.size, space) \
-        if isinstance(t, Array) else t
-
-
-def _dims(t: Type) -> list[int]:
-    dims = []
-    while isinstance(t, Array):
-        dims.append(t.size)
-        t = t.of
-    return dims
-
-
-def _flatten(e: ir.Expr, arrays: dict[str, Array]) -> ir.Expr:
-    chain, base = [], e
-    while isinstance(base, ir.Index):
-        chain.append(base.index)
-        base = base.base
-    if isinstance(base, ir.Var) and base.name in arrays:
-        dims = _dims(arrays[base.name])
-        idx = [_flatten(i, arrays) for i in reversed(chain)]
-        ptr = ir.Var(base.name, Pointer(_element(arrays[base.name])), base.span)
-        if len(idx) < len(dims) - 1 or (not idx and len(dims) > 1):
-            raise cannot(e.span if hasattr(e, "span") else None,
-                         f"a partial index of the multi-dimensional array '{base.name}' placed in GDRAM")
-        linear = None
-        for k, i in enumerate(idx):
-            stride = 1
-            for d in dims[k + 1:]:
-                stride *= d
-            term = binary("*", i, const(stride)) if stride != 1 else i
-            linear = term if linear is None else binary("+", linear, term)
-        if len(idx) == len(dims):
-            return ir.Index(ptr, linear, e.type, e.span)
-        return ptr if linear is None else ir.Binary("+", ptr, linear, ptr.type)
-    changes = {}
-    for f in dataclasses.fields(e):
-        v = getattr(e, f.name)
-        if isinstance(v, ir.Expr):
-            changes[f.name] = _flatten(v, arrays)
-        elif isinstance(v, tuple) and v and isinstance(v[0], ir.Expr):
-            changes[f.name] = tuple(_flatten(x, arrays) for x in v)
-    return dataclasses.replace(e, **changes) if changes else e
-
-
-def _init_assignments(target: ir.Expr, t: Array, init: ir.Expr, span) -> list[ir.Stmt]:
-    if not isinstance(init, ir.InitList):
-        raise cannot(span, "an array initialised from an expression")
-    if len(init.items) > t.size:
-        raise cannot(span, "an array initialiser longer than the array")
-    out = []
-    for k in range(t.size):
-        item = init.items[k] if k < len(init.items) else None
-        place = ir.Index(target, const(k), t.of)
-        if isinstance(t.of, Array):
-            out += _init_assignments(place, t.of, item if item is not None else ir.InitList((), t.of), span)
-        else:
-            out.append(ir.Assign(place, None, item if item is not None else const(0), span))
-    return out
 
 
 def _lvalue_root(e: ir.Expr) -> str | None:
@@ -400,33 +247,12 @@ def _lvalue_root(e: ir.Expr) -> str | None:
     return pointer_root(e)[0]
 
 
-def _max_min(update: ir.Stmt):
-    """('max' | 'min', target, value) of `if (v > t) t = v;`, `t = fmaxf(t, v)` and mirrors."""
-    while isinstance(update, ir.Block) and len(update.stmts) == 1:
-        update = update.stmts[0]
-    if isinstance(update, ir.Assign) and update.op is None and isinstance(update.value, ir.Call) \
-            and len(update.value.args) == 2:
-        kind = {"fmaxf": "max", "fmax": "max", "max": "max", "fminf": "min", "fmin": "min", "min": "min"}.get(
-            update.value.callee)
-        a, b = update.value.args
-        if kind and (a == update.target or b == update.target):
-            return kind, update.target, b if a == update.target else a
-        return None
-    if not (isinstance(update, ir.If) and update.other is None and isinstance(update.cond, ir.Binary)):
-        return None
-    then = update.then
-    while isinstance(then, ir.Block) and len(then.stmts) == 1:
-        then = then.stmts[0]
-    if not (isinstance(then, ir.Assign) and then.op is None):
-        return None
-    c, target, value = update.cond, then.target, then.value
-    if c.left == value and c.right == target:
-        kind = {">": "max", ">=": "max", "<": "min", "<=": "min"}.get(c.op)
-    elif c.left == target and c.right == value:
-        kind = {"<": "max", "<=": "max", ">": "min", ">=": "min"}.get(c.op)
-    else:
-        kind = None
-    return (kind, target, value) if kind else None
+def _address(target: ir.Expr) -> ir.Expr:
+    if isinstance(target, ir.Deref):
+        return target.operand
+    if isinstance(target, ir.Index) and isinstance(target.base.type, Pointer):
+        return ir.Binary("+", target.base, target.index, target.base.type)
+    raise cannot(getattr(target, "span", None), "an atomic update of this expression")
 
 
 # ---- printing -----------------------------------------------------------------------------------
@@ -449,9 +275,9 @@ class BangEmitter(Printer):
             "// device\n", "", 1)
 
     def module(self, m: ir.Module) -> str:
-        out = ["// BANG C emitted by xpiler from the canonical form (emit/bang.py)."]
-        out += [f"#include {inc}" for inc in m.includes]
+        out = [f"#include {inc}" for inc in m.includes]
         out += [self.typedef(name, t) for name, t in m.typedefs if not isinstance(t, Opaque)]
+        out += [self.decl(g) for g in m.globals]
         called = {n.callee for f in m.functions for n in walk(f) if isinstance(n, ir.Call)}
         for name in sorted(called & set(BIT_CASTS)):
             to, frm = BIT_CASTS[name]
@@ -464,6 +290,10 @@ class BangEmitter(Printer):
 
 def emit(canonical: ir.Module, *, tasks: int = TASKS, nram_budget: int = NRAM_BUDGET) -> str:
     """Complete BANG C source (device kernels and the CNRT host entry) for a canonical module."""
+    for g in canonical.globals:
+        if not (g.storage & {"const", "constexpr"} and isinstance(g.type, Scalar) and g.init is not None):
+            raise cannot(g.span, f"the file-scope variable '{g.name}' (only scalar constants are shared "
+                                 f"by host and device code)")
     module = scalarize(canonical, TARGET)
     module = dataclasses.replace(module, functions=tuple(
         dataclasses.replace(f, body=transform(f.body, plain_math)) if f.body is not None else f
@@ -471,34 +301,19 @@ def emit(canonical: ir.Module, *, tasks: int = TASKS, nram_budget: int = NRAM_BU
     off = Offload(module, RUNTIME)
     kernels = [Kernel(site, tasks, nram_budget) for site in off.sites]
     host = off.host_function(lambda site: kernels[site.index].launch(off))
-    helpers = _helpers(off, [k.function for k in kernels], host)
-    out = ir.Module(ir.Platform.BANG, tuple(helpers + [k.function for k in kernels] + [host]),
+    device, on_host = off.reachable([k.function for k in kernels]), off.reachable([host])
+    helpers = []
+    for f in off.helpers:
+        if f.name in device and f.name in on_host:
+            raise cannot(f.span, f"the helper '{f.name}', called by host code and by kernels")
+        if f.name in device:
+            helpers.append(dataclasses.replace(f, kind=ir.FuncKind.DEVICE, body=device_code(f.body),
+                                               qualifiers=frozenset({"__mlu_func__"})))
+        elif f.name in on_host:
+            helpers.append(dataclasses.replace(f, body=host_code(f.body)))
+    out = ir.Module(ir.Platform.BANG, tuple(helpers + [k.function for k in kernels] + [host]), canonical.globals,
                     includes=("<bang.h>", "<cnrt.h>", "<float.h>", "<limits.h>", "<math.h>", "<stdint.h>",
                               "<stdlib.h>", "<string.h>"),
                     typedefs=canonical.typedefs, filename=canonical.filename)
     return BangEmitter().module(out)
 
-
-def _helpers(off: Offload, kernels: list[ir.Function], host: ir.Function) -> list[ir.Function]:
-    """Canonical helper functions: `__mlu_func__` when kernels call them, host functions when the
-    host entry does (both: refused, BANG C has no host-and-device functions)."""
-    by_name = {f.name: f for f in off.helpers}
-
-    def reach(roots):
-        seen, todo = set(), [n.callee for r in roots for n in walk(r) if isinstance(n, ir.Call)]
-        while todo:
-            name = todo.pop()
-            if name in by_name and name not in seen:
-                seen.add(name)
-                todo += [n.callee for n in walk(by_name[name]) if isinstance(n, ir.Call)]
-        return seen
-    device, on_host = reach(kernels), reach([host])
-    out = []
-    for f in off.helpers:
-        if f.name in device and f.name in on_host:
-            raise cannot(f.span, f"the helper '{f.name}', called by host code and by kernels")
-        if f.name in device:
-            out.append(dataclasses.replace(f, kind=ir.FuncKind.DEVICE, qualifiers=frozenset({"__mlu_func__"})))
-        elif f.name in on_host:
-            out.append(f)
-    return out

@@ -23,8 +23,10 @@ from typing import Callable
 from xpiler import ir
 from xpiler.builtins import ENUM_CONSTANTS
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import transform, walk
+from xpiler.irutil import walk
 from xpiler.types import Array, I32, Opaque, Pointer, Type, Void
+
+from .scoped import Scoped
 
 PARALLEL = "omp parallel for"
 VOID_PTR = Pointer(Void())
@@ -73,7 +75,7 @@ class Site:
 
 # ---- scoped renaming ----------------------------------------------------------------------------
 
-class Uniquify:
+class Uniquify(Scoped):
     """Rename host-level declarations that reuse a name declared before them, and declarations
     inside a parallel loop that shadow a name visible where the loop starts. Afterwards a name used
     in a loop and declared outside it means one variable, so free variables are plain names."""
@@ -91,64 +93,30 @@ class Uniquify:
         self.used.add(f"{name}_{k}")
         return f"{name}_{k}"
 
-    def run(self, fn: ir.Function) -> ir.Function:
-        env = {p.name: p.name for p in fn.params}
-        return dataclasses.replace(fn, body=self.block(fn.body, env))
+    def function(self, fn: ir.Function) -> ir.Function:
+        return dataclasses.replace(fn, body=self.run(fn.body, {p.name: None for p in fn.params}))
 
-    def block(self, b: ir.Block, env: dict) -> ir.Block:
-        env = dict(env)
-        return ir.Block(tuple(self.stmt(s, env) for s in b.stmts), b.span)
-
-    def expr(self, e, env: dict):
-        if e is None:
-            return None
-        return transform(e, lambda n: dataclasses.replace(n, name=env[n.name])
-                         if isinstance(n, ir.Var) and env.get(n.name, n.name) != n.name else n)
-
-    def declare(self, d: ir.Decl, env: dict) -> ir.Decl:
-        init = self.expr(d.init, env)
-        ctor = tuple(self.expr(a, env) for a in d.ctor_args) if d.ctor_args is not None else None
+    def decl(self, d: ir.Decl, env: dict) -> ir.Decl:
         if self.kernel_visible is None:
             clash = d.name in self.declared
             self.declared.add(d.name)
         else:
             clash = d.name in self.kernel_visible
-        name = self.fresh(d.name) if clash else d.name
-        env[d.name] = name
-        return dataclasses.replace(d, name=name, init=init, ctor_args=ctor)
+        if not clash:
+            env[d.name] = None
+            return d
+        new = self.fresh(d.name)
+        env[d.name] = ir.Var(new, d.type, d.span)
+        return dataclasses.replace(d, name=new)
 
-    def stmt(self, s: ir.Stmt, env: dict) -> ir.Stmt:
-        if isinstance(s, ir.Decl):
-            return self.declare(s, env)
-        if isinstance(s, ir.Block):
-            return self.block(s, env)
-        if isinstance(s, ir.For):
-            outer = self.kernel_visible
-            if outer is None and is_parallel(s):
-                self.kernel_visible = set(env)
-            inner = dict(env)
-            init = tuple(self.stmt(x, inner) for x in s.init)
-            new = ir.For(init, self.expr(s.cond, inner), tuple(self.stmt(x, inner) for x in s.step),
-                         self.stmt(s.body, inner), s.pragmas, s.span)
+    def loop(self, s: ir.For, env: dict) -> ir.For:
+        outer = self.kernel_visible
+        if outer is None and is_parallel(s):
+            self.kernel_visible = set(env)
+        try:
+            return super().loop(s, env)
+        finally:
             self.kernel_visible = outer
-            return new
-        if isinstance(s, ir.If):
-            return ir.If(self.expr(s.cond, env), self.stmt(s.then, dict(env)),
-                         self.stmt(s.other, dict(env)) if s.other is not None else None, s.span)
-        if isinstance(s, ir.While):
-            return ir.While(self.expr(s.cond, env), self.stmt(s.body, dict(env)), s.do_while, s.span)
-        if isinstance(s, ir.Switch):
-            inner = dict(env)
-            return ir.Switch(self.expr(s.value, env), tuple(
-                ir.Case(tuple(self.expr(v, env) for v in c.values), tuple(self.stmt(x, inner) for x in c.body))
-                for c in s.cases), s.span)
-        if isinstance(s, ir.Assign):
-            return ir.Assign(self.expr(s.target, env), s.op, self.expr(s.value, env), s.span)
-        if isinstance(s, ir.ExprStmt):
-            return ir.ExprStmt(self.expr(s.expr, env), s.span)
-        if isinstance(s, ir.Return):
-            return ir.Return(self.expr(s.value, env), s.span)
-        return s
 
 
 # ---- sites and free variables -------------------------------------------------------------------
@@ -262,7 +230,7 @@ def _is_null(e: ir.Expr) -> bool:
 class DevicePointers:
     """Which pointer variables of the host entry hold device memory (see the module docstring)."""
 
-    def __init__(self, entry: ir.Function, sites: list[Site]):
+    def __init__(self, entry: ir.Function):
         self.parent: dict[str, str] = {}
         self.malloced: set[str] = set()
         self.tainted: set[str] = set()            # host roots or host uses
@@ -353,17 +321,28 @@ class Offload:
         if len(entries) != 1:
             raise XpilerError(None, f"cannot translate a canonical module with {len(entries)} host "
                                     f"entries to {runtime.target} (expected one)")
-        self.entry = Uniquify(entries[0]).run(entries[0])
+        self.entry = Uniquify(entries[0]).function(entries[0])
         self.helpers = [f for f in canonical.functions if f is not entries[0] and f.body is not None]
         self.sites = find_sites(self.entry, runtime.target, {f.name for f in canonical.functions})
-        self.pointers = DevicePointers(self.entry, self.sites)
+        self.pointers = DevicePointers(self.entry)
         for site in self.sites:
             for p in site.params:
                 if isinstance(p.type, Pointer) and p.name not in self.pointers.device:
-                    raise cannot(site.loop.span, f"the parallel loop of '{site.name}': it uses the host "
-                                                 f"array '{p.name}', whose size is unknown, so no device "
-                                                 f"copy can be made", runtime.target)
+                    raise XpilerError(site.loop.span, f"cannot translate the parallel loop of '{site.name}' to "
+                                                      f"{runtime.target}: it uses the host array '{p.name}', whose "
+                                                      f"size is unknown, so no device copy can be made")
         self.queue = ir.Var(self.fresh("__queue"), Opaque(runtime.queue_type))
+
+    def reachable(self, roots: list[ir.Function]) -> set[str]:
+        """Names of the helpers that `roots` call, directly or through other helpers."""
+        by_name = {f.name: f for f in self.helpers}
+        seen, todo = set(), [n.callee for r in roots for n in walk(r) if isinstance(n, ir.Call)]
+        while todo:
+            name = todo.pop()
+            if name in by_name and name not in seen:
+                seen.add(name)
+                todo += [n.callee for n in walk(by_name[name]) if isinstance(n, ir.Call)]
+        return seen
 
     def fresh(self, name: str) -> str:
         used = {n.name for n in walk(self.entry.body) if isinstance(n, (ir.Decl, ir.Var))}

@@ -16,7 +16,7 @@ import dataclasses
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, const, walk
-from xpiler.types import Array, I32, Pointer, Scalar, Type, Vector, scalar, sizeof
+from xpiler.types import Array, I32, Pointer, Type, Vector, scalar, sizeof
 
 LANE = {"x": 0, "y": 1, "z": 2, "w": 3}
 
@@ -224,7 +224,10 @@ class Scalarize:
             inner = e.operand
             if _vec_ptr(inner.type) is not None:
                 return self.pointer(inner)
-            return ir.Cast(self.expr(inner), t, e.style, e.span)
+            inner = self.expr(inner)
+            if isinstance(inner.type, Pointer) and dataclasses.replace(inner.type, restrict=False) == t:
+                return inner                        # `(const float4*)a` of a `const float* a`
+            return ir.Cast(inner, t, e.style, e.span)
         if isinstance(e, ir.Binary) and e.op in "+-" and _vec_ptr(e.left.type) is not None:
             return ir.Binary(e.op, self.pointer(e.left), binary("*", self.expr(e.right), const(v.lanes)), t, e.span)
         if isinstance(e, ir.Binary) and e.op == "+" and _vec_ptr(e.right.type) is not None:

@@ -1,114 +1,99 @@
 """Emit CUDA and HIP from the canonical form (docs/canonical.md, "Lowering to each target").
 
-Every top-level parallel loop nest of a host function becomes a `__global__` kernel and its
-launch (simt_kernel.py); the host function keeps its name and parameters and moves the buffers
-the kernels touch to device memory (simt_host.py). Helper functions the kernels call become
-`__device__` (`__host__ __device__` when host code calls them too). CUDA and HIP differ only in
-runtime spellings, headers, the launch statement and the shared memory per block; HipEmitter
-states just that.
+Every top-level parallel loop nest of the host entry becomes a `__global__` kernel launched on
+a stream (flat mapping: simt_kernel.py, block mapping: simt_block.py); the entry keeps its name
+and parameters and moves the buffers the kernels touch to device memory (offload.py, shared
+with the BANG emitter). Helper functions the kernels call become `__device__` (`__host__
+__device__` when host code calls them too); lift.HELPERS are CUDA/HIP built-ins of the same
+name. CUDA and HIP differ in runtime spellings, headers, the launch statement, the shared memory
+per block and vector types; HipEmitter states just that. Warp size does not matter: kernels
+use no warp-level operations (the canonical form has none).
 """
 from __future__ import annotations
 
+import dataclasses
+
 from xpiler import ir
-from xpiler.builtins import ENUM_CONSTANTS
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import walk
+from xpiler.constfold import fold
 from xpiler.printer import Printer
-from xpiler.types import DIM3, DType, Pointer, Space, U32, VecKind, Vector, Void
+from xpiler.types import DIM3, DType, Scalar, Space, VecKind, Vector
 
-from .scoped import PARALLEL, host_stmts, is_parallel
-from .simt_host import HostLowering
+from .offload import PARALLEL, Offload, Runtime, host_statements, is_parallel
+from .scalarize import scalarize
+from .scoped import Substitute
+from .simt_block import BlockKernel
+from .simt_kernel import KernelBuilder
 
-# runtime entry points, spelled `<prefix><name>`: cudaMalloc / hipMalloc, ...
-RUNTIME = ("Malloc", "Memcpy", "Memset", "Free")
 COMMON_HEADERS = ("<float.h>", "<limits.h>", "<math.h>", "<stdint.h>", "<stdlib.h>", "<string.h>")
 
 
 class CudaEmitter(Printer):
     """Canonical module -> CUDA source."""
     target = ir.Platform.CUDA
-    runtime_prefix = "cuda"
+    runtime_prefix = "cuda"           # cudaMalloc, cudaMemcpyHostToDevice, cudaStream_t, ...
     runtime_header = "<cuda_runtime.h>"
     fp16_header = "<cuda_fp16.h>"
     shared_limit = 48 * 1024          # static __shared__ per block (platforms/cuda.md)
     ext_vectors = False               # nvcc has no clang ext_vector_type
 
-    # ---- runtime spellings --------------------------------------------------------------------
-    def api(self, name: str) -> str:
-        return self.runtime_prefix + name
+    def runtime(self) -> Runtime:
+        p = self.runtime_prefix
+        return Runtime(self.target.value, f"{p}Malloc", f"{p}Memcpy", f"{p}Memset", f"{p}Free",
+                       f"{p}MemcpyHostToDevice", f"{p}MemcpyDeviceToHost", f"{p}MemcpyDeviceToDevice",
+                       f"{p}Stream_t", f"{p}StreamCreate", f"{p}StreamDestroy")
 
-    def api_names(self) -> set[str]:
-        return {self.api(n) for n in RUNTIME}
-
-    def _call(self, name: str, *args) -> ir.Stmt:
-        return ir.ExprStmt(ir.Call(self.api(name), tuple(args), Void()))
-
-    def malloc_stmt(self, var: ir.Var, size: ir.Expr) -> ir.Stmt:
-        void_pp = Pointer(Pointer(Void()))
-        return self._call("Malloc", ir.Cast(ir.AddressOf(var, Pointer(var.type)), void_pp), size)
-
-    def memcpy_stmt(self, dst, src, n, kind: str) -> ir.Stmt:
-        name = f"{self.runtime_prefix}Memcpy{kind}"
-        value, t = ENUM_CONSTANTS[name]
-        return self._call("Memcpy", dst, src, n, ir.EnumConst(name, value, t))
-
-    def memset_stmt(self, dst, value, n) -> ir.Stmt:
-        return self._call("Memset", dst, value, n)
-
-    def free_stmt(self, ptr) -> ir.Stmt:
-        return self._call("Free", ptr)
-
-    def launch(self, kernel: str, grid, block, shmem, args) -> ir.Stmt:
-        return ir.Launch(kernel, (), (grid, block, shmem), tuple(args))
+    def launch(self, kernel: str, grid, block, shmem, stream, args) -> ir.Stmt:
+        return ir.Launch(kernel, (), (grid, block, shmem, stream), tuple(args))
 
     # ---- lowering -----------------------------------------------------------------------------
     def lower(self, canonical: ir.Module) -> ir.Module:
+        if not self.ext_vectors and any(isinstance(t, Vector) and t.kind is VecKind.EXT for t in _types(canonical)):
+            canonical = scalarize(canonical, self.target.value)     # clang vector extensions
+            canonical = dataclasses.replace(canonical, typedefs=tuple(
+                (n, t) for n, t in canonical.typedefs if not (isinstance(t, Vector) and t.kind is VecKind.EXT)))
         self.check_types(canonical)
-        taken = {f.name for f in canonical.functions}
-        globals_ = {g.name for g in canonical.globals}
-        out: list[ir.Function] = []
+        off = Offload(canonical, self.runtime())
+        known = constants(off.entry)
         kernels: list[ir.Function] = []
-        hosts: list[ir.Function] = []
-        for f in canonical.functions:
-            if f.body is None:
-                continue
-            if f.extern_c or any(is_parallel(s) for s in host_stmts(f.body)):
-                h = HostLowering(f, self, globals_, taken)
-                host = h.lower()
-                out += h.kernels + [host]
-                kernels += h.kernels
-                hosts.append(host)
-            else:
-                out.append(f)
-        on_device = _reachable(kernels, out)
-        on_host = _reachable(hosts, out)
-        functions = []
-        for f in out:
-            if f.kind is ir.FuncKind.HOST and f.name in on_device and f not in hosts:
+
+        def launch(site):
+            kb = KernelBuilder(self, off, site, known)
+            nest = kb.flat_nest()
+            plan = kb.flat(*nest) if nest else BlockKernel(kb).build()
+            kernels.append(plan.kernel)
+            return plan.host
+        host = off.host_function(launch)
+        on_device, on_host = _reachable(kernels, off.helpers), _reachable([host], off.helpers)
+        helpers = []
+        for f in off.helpers:
+            if f.name in on_device:
                 if any(is_parallel(n) for n in walk(f.body)):
                     raise XpilerError(f.span, f"cannot translate the parallel loop in '{f.name}', called "
                                               f"from a kernel, to {self.target.value}")
                 quals = {"static", "inline", "__device__"} | ({"__host__"} if f.name in on_host else set())
                 f = ir.Function(f.name, ir.FuncKind.DEVICE, f.ret, f.params, f.body, frozenset(quals),
                                 False, f.template_params, (), f.span)
-            functions.append(f)
-        return ir.Module(self.target, tuple(functions), self.globals_(canonical, kernels, functions),
+            helpers.append(f)
+        functions = helpers + kernels + [host]
+        return ir.Module(self.target, tuple(functions), self.globals_(canonical, functions),
                          self.includes(canonical), (), canonical.typedefs, canonical.filename)
 
-    def globals_(self, m: ir.Module, kernels, functions) -> tuple[ir.Decl, ...]:
-        device = {f.name for f in functions if f.kind is not ir.FuncKind.HOST}
+    def globals_(self, m: ir.Module, functions) -> tuple[ir.Decl, ...]:
+        """File-scope variables: `__device__`/`__constant__` when only device code uses them."""
+        device = [f for f in functions if f.kind is not ir.FuncKind.HOST]
         out = []
         for g in m.globals:
-            used_dev = any(_uses(f, g.name) for f in functions if f.name in device)
-            used_host = any(_uses(f, g.name) for f in functions if f.name not in device)
-            if used_dev and used_host:
+            used_dev = any(_uses(f, g.name) for f in device)
+            if used_dev and any(_uses(f, g.name) for f in functions if f not in device):
                 raise XpilerError(g.span, f"cannot translate the global '{g.name}' to {self.target.value}: "
                                           f"both host code and kernels use it")
             if used_dev:
-                const = "const" in g.storage
+                const_ = "const" in g.storage
                 g = ir.Decl(g.name, g.type, g.init, g.ctor_args,
-                            g.storage - {"const", "static"} | (set() if const else {"__device__"}),
-                            Space.CONSTANT if const else Space.GLOBAL, g.span)
+                            g.storage - {"const", "static"} | (set() if const_ else {"__device__"}),
+                            Space.CONSTANT if const_ else Space.GLOBAL, g.span)
             out.append(g)
         return tuple(out)
 
@@ -159,10 +144,32 @@ class HipEmitter(CudaEmitter):
     shared_limit = 64 * 1024          # LDS per block (platforms/hip.md)
     ext_vectors = True
 
-    def launch(self, kernel, grid, block, shmem, args) -> ir.Stmt:
+    def typedef(self, name, t) -> str:
+        # GCC's spelling: hip-clang accepts it too, with the same subscripts and operators
+        if isinstance(t, Vector) and t.kind is VecKind.EXT:
+            elem = "_Float16" if t.of is DType.F16 else t.of.c_name     # hip's half is a class
+            return f"typedef {elem} {name} __attribute__((vector_size({t.lanes * t.of.size})));"
+        return super().typedef(name, t)
+
+    def launch(self, kernel, grid, block, shmem, stream, args) -> ir.Stmt:
         dim3 = lambda e: ir.Call("dim3", (e,), DIM3)
-        return ir.Launch(kernel, (), (dim3(grid), dim3(block), shmem, ir.Const(0, U32, "0")), tuple(args),
-                         "hipLaunchKernelGGL")
+        return ir.Launch(kernel, (), (dim3(grid), dim3(block), shmem, stream), tuple(args), "hipLaunchKernelGGL")
+
+
+def constants(fn: ir.Function) -> dict[str, ir.Expr]:
+    """Integer host variables initialised with a constant and never changed (block sizes), by
+    name: host names are unique in an offload entry."""
+    body = fn.body
+    changed = {n.target.name for n in walk(body) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var)}
+    changed |= {n.operand.name for n in walk(body) if isinstance(n, ir.AddressOf) and isinstance(n.operand, ir.Var)}
+    out: dict[str, ir.Expr] = {}
+    for s in host_statements(body):
+        if isinstance(s, ir.Decl) and s.name not in changed and s.init is not None and \
+                isinstance(s.type, Scalar) and s.type.dtype.is_int and s.type.dtype.bits > 8:
+            v = fold(Substitute().expr(s.init, out))
+            if isinstance(v, int):
+                out[s.name] = ir.Const(v, s.type, str(v))
+    return out
 
 
 def _uses(f: ir.Function, name: str) -> bool:
@@ -193,6 +200,4 @@ def _types(m: ir.Module):
                 t = getattr(n, "type", None)
                 if t is not None:
                     yield t
-    for _, t in m.typedefs:
-        yield t
 
