@@ -728,39 +728,12 @@ def plain_c_call(e):
 
 
 def _c_expr(text: str, env: dict) -> ir.Expr:
-    """A tiny expression `l % 16`, `4 * (l / 16) + e` over int variables -> IR."""
-    import re
-    tokens = re.findall(r"\d+|[a-z_]\w*|[-+*/%()]", text)
-    pos = 0
-
-    def atom():
-        nonlocal pos
-        tok = tokens[pos]
-        pos += 1
-        if tok == "(":
-            v = add()
-            pos += 1
-            return v
-        return const(int(tok)) if tok.isdigit() else env[tok]
-
-    def mul():
-        nonlocal pos
-        v = atom()
-        while pos < len(tokens) and tokens[pos] in "*/%":
-            op = tokens[pos]
-            pos += 1
-            v = binary(op, v, atom())
-        return v
-
-    def add():
-        nonlocal pos
-        v = mul()
-        while pos < len(tokens) and tokens[pos] in "+-":
-            op = tokens[pos]
-            pos += 1
-            v = binary(op, v, mul())
-        return v
-    return add()
+    """A lane-map expression of hip.md (`4 * (l / 16) + e`) as IR over the variables in `env`,
+    parsed by xpiler's own front end."""
+    from xpiler.grammar import parse
+    fn = parse(f"int f(int l, int e, int r) {{ return {text}; }}", "<lane map>", "vnni").functions[0]
+    expr = fn.body.stmts[0].value
+    return transform(expr, lambda n: env[n.name] if isinstance(n, ir.Var) and n.name in env else n)
 
 
 def _elem(x: ir.Expr, idx: ir.Expr) -> ir.Expr:
