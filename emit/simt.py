@@ -65,7 +65,7 @@ class CudaEmitter(Printer):
             kernels.append(plan.kernel)
             return plan.host
         host = off.host_function(launch)
-        on_device, on_host = _reachable(kernels, off.helpers), _reachable([host], off.helpers)
+        on_device, on_host = off.reachable(kernels), off.reachable([host])
         helpers = []
         for f in off.helpers:
             if f.name in on_device:
@@ -174,20 +174,6 @@ def constants(fn: ir.Function) -> dict[str, ir.Expr]:
 
 def _uses(f: ir.Function, name: str) -> bool:
     return f.body is not None and any(isinstance(n, ir.Var) and n.name == name for n in walk(f.body))
-
-
-def _reachable(roots: list[ir.Function], functions: list[ir.Function]) -> set[str]:
-    """Names of the functions `roots` call, directly or not (launches are not calls)."""
-    by_name = {f.name: f for f in functions}
-    seen: set[str] = set()
-    stack = list(roots)
-    while stack:
-        f = stack.pop()
-        for n in walk(f.body):
-            if isinstance(n, ir.Call) and n.callee in by_name and n.callee not in seen:
-                seen.add(n.callee)
-                stack.append(by_name[n.callee])
-    return seen
 
 
 def _types(m: ir.Module):

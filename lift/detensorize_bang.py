@@ -27,6 +27,7 @@ from xpiler.diagnostics import XpilerError
 from xpiler.grammar import parse
 from xpiler.intrinsics import Intrinsic, Param, _parse_signature, lookup, spelled_type
 from xpiler.irutil import transform, walk
+from xpiler.types import pointee
 from xpiler.types import Array, Pointer, Scalar, Type, Void
 
 GENERICS = ("T", "V", "D", "Tout", "Tin", "Tw")
@@ -107,19 +108,6 @@ def snippet(entry: Intrinsic, index: int) -> str | None:
     if isinstance(item, int):
         item = sem[item]
     return item or None
-
-
-def pointee(t: Type) -> Type | None:
-    """The element type behind a pointer or array (arrays of arrays: the scalar inside)."""
-    if isinstance(t, Pointer):
-        t = t.to
-    elif isinstance(t, Array):
-        t = t.of
-    else:
-        return None
-    while isinstance(t, Array):
-        t = t.of
-    return t
 
 
 def bind_types(entry: Intrinsic, params, call: ir.Call) -> dict[str, Scalar]:

@@ -255,3 +255,16 @@ def sizeof(t: Type) -> int | None:
         inner = sizeof(t.of)
         return None if inner is None or t.size is None else inner * t.size
     return None
+
+
+def pointee(t: Type) -> Type | None:
+    """The element type behind a pointer or array (arrays of arrays: the scalar inside)."""
+    if isinstance(t, Pointer):
+        t = t.to
+    elif isinstance(t, Array):
+        t = t.of
+    else:
+        return None
+    while isinstance(t, Array):
+        t = t.of
+    return t

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from xpiler.builtins import ENUM_CONSTANTS
+from xpiler.types import pointee as _pointee
 from xpiler.types import Array, DType, Opaque, Pointer, Scalar, Space
 
 from ..memory import MemoryFault, Ptr, bf16_to_f32, f32_to_bf16, register_dtype
@@ -45,19 +46,6 @@ def _i32(v) -> np.ndarray:
     """An `int` argument (C conversion), as int64."""
     x = _u32(v)
     return np.where(x >= 1 << 31, x - (1 << 32), x)
-
-
-def _pointee(t):
-    """Element type behind a pointer or array argument (arrays of arrays: the scalar inside)."""
-    if isinstance(t, Pointer):
-        t = t.to
-    elif isinstance(t, Array):
-        t = t.of
-    else:
-        return None
-    while isinstance(t, Array):
-        t = t.of
-    return t
 
 
 def _is_pointer(call, i) -> bool:
