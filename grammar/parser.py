@@ -295,4 +295,16 @@ def _syntax_error(e: lark.exceptions.UnexpectedToken, tokens: list[Token], file:
 
 
 def _looks_like_lambda(tok: Token, tokens: list[Token]) -> bool:
-    return True
+    """`[captures](params) ...` or `[captures] {...}`: the token after the matching ']'."""
+    i = next((k for k, t in enumerate(tokens) if t is tok), None)
+    if i is None:
+        return False
+    depth = 0
+    for k in range(i, len(tokens)):
+        if tokens[k] == "[":
+            depth += 1
+        elif tokens[k] == "]":
+            depth -= 1
+            if depth == 0:
+                return k + 1 < len(tokens) and str(tokens[k + 1]) in ("(", "{")
+    return False
