@@ -23,6 +23,7 @@ from typing import Callable
 from xpiler import ir
 from xpiler.builtins import ENUM_CONSTANTS
 from xpiler.diagnostics import XpilerError
+from xpiler.inline import inline_into_functions
 from xpiler.irutil import walk
 from xpiler.types import Array, I32, Opaque, Pointer, Type, Void
 
@@ -317,6 +318,7 @@ class Offload:
 
     def __init__(self, canonical: ir.Module, runtime: Runtime):
         self.runtime = runtime
+        canonical = inline_parallel_helpers(canonical, runtime.target)
         entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
         if len(entries) != 1:
             raise XpilerError(None, f"cannot translate a canonical module with {len(entries)} host "
@@ -423,6 +425,22 @@ class Offload:
         size = call.args[ALLOC[call.callee]]
         where = ir.Cast(ir.AddressOf(var, Pointer(var.type)), Pointer(VOID_PTR))
         return ir.ExprStmt(ir.Call(self.runtime.malloc, (where, size), Opaque("status"), (), call.span))
+
+
+def inline_parallel_helpers(canonical: ir.Module, target: str) -> ir.Module:
+    """Inline the helpers that contain parallel loops (a BANG `__mlu_func__` over a tile, a vnni
+    `static inline` row copy): their loops become kernels or parts of kernels like any other, and
+    a helper no longer called is dropped."""
+    def parallel(f: ir.Function) -> bool:
+        return not f.extern_c and f.body is not None and any(is_parallel(n) for n in walk(f.body))
+    if not any(parallel(f) for f in canonical.functions):
+        return canonical
+    module = inline_into_functions(canonical, parallel, "a call of a function with parallel loops in a condition",
+                                   target)
+    called = {n.callee for f in module.functions if not parallel(f) and f.body is not None
+              for n in walk(f.body) if isinstance(n, ir.Call)}
+    return dataclasses.replace(module, functions=tuple(f for f in module.functions
+                                                       if not parallel(f) or f.name in called))
 
 
 def _void(e: ir.Expr) -> ir.Expr:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from xpiler import ir
 from xpiler.constfold import fold
 from xpiler.irutil import binary, const, walk
-from xpiler.types import DType, I32, U32, Array, Pointer, scalar
+from xpiler.types import DType, I32, U32, Array, Pointer, Scalar, Space, scalar
 
 from .offload import is_parallel
 from .scoped import own_exprs
@@ -95,10 +95,13 @@ class BlockKernel:
                     and _root_name(s.expr.args[0]) in memory.dynamic:
                 continue                                   # per-block buffers live with the kernel
             elif self.writes_memory(s):
-                self.check_thread0(s)
-                thread0 = ir.If(binary("==", TID, const(0)), ir.Block(tuple(stmts_of(s))))
-                out += ([SYNC] if pending else []) + [thread0, SYNC]
-                pending = False
+                decls, body, results = self.thread0_results(s)
+                shared = [ir.Decl(self.fresh(f"__bcast_{v.name}"), v.type, space=Space.SHARED) for v in results]
+                publish = [ir.Assign(ir.Var(d.name, d.type), None, v) for d, v in zip(shared, results)]
+                thread0 = ir.If(binary("==", TID, const(0)), ir.Block(tuple(body + publish)))
+                out += decls + shared + ([SYNC] if pending else []) + [thread0, SYNC]
+                out += [ir.Assign(v, None, ir.Var(d.name, d.type)) for d, v in zip(shared, results)]
+                pending = bool(results)
             else:
                 out.append(s)
                 pending = pending or self.reads_memory(s)
@@ -182,16 +185,29 @@ class BlockKernel:
     def reads_memory(self, s: ir.Stmt) -> bool:
         return any(self.reads_memory_expr(e) for n in walk(s) if isinstance(n, ir.Stmt) for e in own_exprs(n))
 
-    def check_thread0(self, s: ir.Stmt) -> None:
-        """A statement run by thread 0 alone may not declare or change variables the other
-        threads read later."""
+    def thread0_results(self, s: ir.Stmt) -> tuple[list[ir.Stmt], list[ir.Stmt], list[ir.Var]]:
+        """A statement that writes memory runs on thread 0 alone; the scalars it sets that other
+        threads read later are broadcast through shared memory. Returns (declarations for every
+        thread, thread 0's statements, the variables to broadcast)."""
         if isinstance(s, ir.Decl):
-            raise cannot(s.span, f"the block-level declaration of '{s.name}' with a side effect", self.target)
+            if not isinstance(s.type, Scalar) or s.init is None or s.ctor_args is not None:
+                raise cannot(s.span, f"the block-level declaration of '{s.name}' with a side effect", self.target)
+            v = ir.Var(s.name, s.type, s.span)
+            decl = ir.Decl(s.name, s.type, None, None, s.storage - {"const", "constexpr"}, s.space, s.span)
+            return [decl], [ir.Assign(v, None, s.init, s.span)], [v]
         declared = {n.name for n in walk(s) if isinstance(n, ir.Decl)}
+        results: dict[str, ir.Var] = {}
         for n in walk(s):
             if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) and n.target.name not in declared:
-                raise cannot(getattr(s, "span", None), f"a block-level statement that writes memory and "
-                                                       f"the variable '{n.target.name}'", self.target)
+                if not isinstance(n.target.type, Scalar):
+                    raise cannot(getattr(s, "span", None), f"a block-level statement that writes memory and "
+                                                           f"the variable '{n.target.name}'", self.target)
+                results.setdefault(n.target.name, ir.Var(n.target.name, n.target.type))
+        return [], list(stmts_of(s)), list(results.values())
+
+    def fresh(self, name: str) -> str:
+        self.bcast_count = getattr(self, "bcast_count", 0) + 1
+        return f"{name}{self.bcast_count}"
 
 
 def _root_name(e: ir.Expr) -> str | None:

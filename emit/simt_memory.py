@@ -92,18 +92,20 @@ class BlockMemory:
 
     def thread_private(self, name: str) -> bool:
         """Every use of `name` is `name[t]` inside a mapped thread loop of index `t`."""
-        ok: set[int] = set()
         bad = [False]
 
         def exprs(es, t):
+            # counted, not compared by identity: IR nodes may be shared between positions
             for e in es:
+                private = uses = 0
                 for n in walk(e):
                     if isinstance(n, ir.Index) and isinstance(n.base, ir.Var) and n.base.name == name \
                             and t is not None and isinstance(n.index, ir.Var) and n.index.name == t:
-                        ok.add(id(n.base))
-                for n in walk(e):
-                    if isinstance(n, ir.Var) and n.name == name and id(n) not in ok:
-                        bad[0] = True
+                        private += 1
+                    if isinstance(n, ir.Var) and n.name == name:
+                        uses += 1
+                if uses > private:
+                    bad[0] = True
 
         def visit(s, t, in_thread):
             # t: the index of the enclosing mapped thread loop while it is visible, else None

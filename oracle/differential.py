@@ -178,6 +178,25 @@ def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = P
     """Run `p` once with large random arrays; return (inputs, outputs) cut to the part of each
     array the run touched, or None when the program faults even then. A kernel reads and writes
     only what it touches, so this is a run on inputs of exactly the needed lengths."""
+    probe = touched_extents(p, sizes, rng, length)
+    if probe is None:
+        return None
+    inputs, buffers, extents = probe
+    cut_in, cut_out = {}, {}
+    for q in p.params:
+        value = inputs[q.name]
+        if isinstance(q.type, Pointer):
+            n = max(1, extents[q.name])
+            cut_in[q.name] = value[:n].copy()
+            cut_out[q.name] = buffers[q.name].as_array(value.dtype)[:n].copy()
+        else:
+            cut_in[q.name] = value
+    return cut_in, cut_out
+
+
+def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH):
+    """(inputs, buffers, elements touched per pointer parameter: 0 when untouched) of one run on
+    large random arrays, or None when the program faults."""
     inputs = synthesize(p.entry, sizes, rng, {q.name: length for q in p.params if isinstance(q.type, Pointer)})
     interp = Interpreter(p.module)
     try:
@@ -186,17 +205,9 @@ def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = P
         Machine(p.module, interp.memory, 1, runtime=interp).run_function(p.entry, args)
     except XpilerError:
         return None
-    cut_in, cut_out = {}, {}
-    for q in p.params:
-        value = inputs[q.name]
-        if isinstance(q.type, Pointer):
-            size = value.dtype.itemsize
-            n = max(1, -(-buffers[q.name].high // size))
-            cut_in[q.name] = value[:n].copy()
-            cut_out[q.name] = buffers[q.name].as_array(value.dtype)[:n].copy()
-        else:
-            cut_in[q.name] = value
-    return cut_in, cut_out
+    extents = {q.name: -(-buffers[q.name].high // inputs[q.name].dtype.itemsize)
+               for q in p.params if isinstance(q.type, Pointer)}
+    return inputs, buffers, extents
 
 
 def probe_lengths(p: Program, sizes: dict, rng: np.random.Generator) -> dict[str, int] | None:

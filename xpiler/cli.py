@@ -44,6 +44,16 @@ def _sizes(items: list[str]) -> dict:
     return out
 
 
+def _extents(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        name, _, expr = item.partition("=")
+        if not name.strip().isidentifier() or not expr.strip():
+            raise UsageError(None, f"--extent expects NAME=EXPRESSION (e.g. table=vocab*128), got '{item}'")
+        out[name.strip()] = expr.strip()
+    return out
+
+
 def _cmd_run(args) -> int:
     import numpy as np
     from xpiler.interp import Interpreter
@@ -102,7 +112,7 @@ def _cmd_translate(args) -> int:
     if args.llm not in (None, "off"):
         raise UsageError(None, "--llm: the LLM assistant is not available in this version; use --llm off")
     result = translate(args.src, args.to, args.platform, examples=args.examples,
-                       sizes=_sizes(args.size), seed=args.seed)
+                       sizes=_sizes(args.size), seed=args.seed, extents=_extents(args.extent))
     if args.strict and not result.verified:
         print(result.header(), file=sys.stderr, end="")
         raise XpilerError(None, "--strict: the translation is not verified; nothing written")
@@ -138,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--examples", type=int, default=5, help="differential-test examples")
     tr.add_argument("--size", action="append", help="NAME=VALUE or NAME=LO:HI for size parameters")
     tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--extent", action="append", metavar="NAME=EXPR",
+                    help="elements the caller passes in pointer parameter NAME, as a C expression of the "
+                         "integer parameters (needed when the kernel indexes NAME with values it reads, "
+                         "as a gather does; otherwise derived by probing)")
     tr.add_argument("--tune", choices=["none", "fast", "full"], default="none",
                     help="tuning (only 'none' in this version)")
     tr.add_argument("--llm", default="off", help="LLM endpoint for rewrite suggestions (off)")

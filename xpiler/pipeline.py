@@ -22,6 +22,7 @@ import numpy as np
 
 from xpiler import __version__, ir
 from xpiler.diagnostics import XpilerError
+from xpiler.irutil import walk
 
 EXTENSIONS = {ir.Platform.CUDA: ".cu", ir.Platform.HIP: ".hip", ir.Platform.BANG: ".mlu",
               ir.Platform.VNNI: ".cpp"}
@@ -65,7 +66,10 @@ class Translation:
 
 
 def translate(src: str | Path, to: str, source_platform: str | None = None, examples: int = 5,
-              sizes: dict | None = None, seed: int = 0, verify: bool = True) -> Translation:
+              sizes: dict | None = None, seed: int = 0, verify: bool = True,
+              extents: dict[str, str] | None = None) -> Translation:
+    """`extents`: parameter name -> C expression of the integer parameters giving how many
+    elements the caller passes (`--extent`); others are derived by probing where needed."""
     from xpiler.emit import emit
     from xpiler.grammar import parse_file, platform_of
     from xpiler.lift import lift
@@ -75,16 +79,81 @@ def translate(src: str | Path, to: str, source_platform: str | None = None, exam
         raise XpilerError(None, f"unknown target '{to}' (use cuda, hip, bang or vnni)")
     module = parse_file(src, source_platform)
     canonical = lift(module)
+    used_extents: dict[str, ir.Expr] = {}
+    if target is not ir.Platform.VNNI:
+        given = parse_extents(extents or {}, entry_of_module(module), str(src))
+        canonical = stage_for_device(module, canonical, target, seed, used_extents, given)
     text = emit(canonical, target)
     result = Translation(str(src), module.platform, target, text)
     if verify:
-        result.checks = verify_translation(module, text, target, str(src), examples, sizes, seed)
+        result.checks = verify_translation(module, text, target, str(src), examples, sizes, seed, used_extents)
     result.seconds = time.perf_counter() - start
     return result
 
 
+def entry_of_module(module: ir.Module) -> ir.Function:
+    from xpiler.oracle.differential import entry_of
+    return entry_of(module)
+
+
+def parse_extents(given: dict[str, str], entry: ir.Function, src: str) -> dict[str, ir.Expr]:
+    """`--extent NAME=EXPR` texts -> expressions over the entry's integer parameters."""
+    from xpiler.grammar import parse
+    from xpiler.types import Pointer, Scalar
+    pointers = [p.name for p in entry.params if isinstance(p.type, Pointer)]
+    ints = [p for p in entry.params if isinstance(p.type, Scalar) and p.type.dtype.is_int]
+    out = {}
+    for name, text in given.items():
+        if name not in pointers:
+            raise XpilerError(None, f"--extent {name}={text}: '{entry.name}' has no pointer parameter '{name}' "
+                                    f"(pointer parameters: {', '.join(pointers) or 'none'})")
+        params = ", ".join(f"{p.type.c()} {p.name}" for p in ints)
+        snippet = f"long long __extent({params}) {{ return (long long)({text}); }}\n"
+        try:
+            fn = parse(snippet, f"--extent {name}", "vnni").functions[0]
+        except XpilerError as e:
+            raise XpilerError(None, f"--extent {name}={text}: {e.message} (use the integer parameters: "
+                                    f"{', '.join(p.name for p in ints) or 'none'})") from None
+        ret = fn.body.stmts[-1]
+        if not isinstance(ret, ir.Return) or any(isinstance(n, (ir.Call, ir.Index, ir.Deref)) for n in walk(ret)):
+            raise XpilerError(None, f"--extent {name}={text}: not an arithmetic expression of the integer parameters")
+        out[name] = ret.value
+    return out
+
+
+def stage_for_device(module: ir.Module, canonical: ir.Module, target: ir.Platform, seed: int,
+                     extents: dict[str, ir.Expr], given: dict[str, ir.Expr] | None = None) -> ir.Module:
+    """Give the host arrays the canonical kernels use scratch copies (emit/staging.py), with the
+    extents of pointer parameters synthesized from interpreter runs of the source (oracle/extents.py);
+    the extents used are added to `extents`, keyed by the source's parameter names."""
+    from xpiler.emit.staging import stage_host_arrays
+    from xpiler.oracle.differential import Program, entry_of
+    from xpiler.oracle.extents import infer_extents
+    from xpiler.types import Pointer
+    cache: dict[str, ir.Expr] | None = None
+    module_params = [p.name for p in entry_of(module).params]
+
+    entry = next((f for f in canonical.functions if f.extern_c and f.body is not None), None)
+
+    def extent_of(name: str):
+        nonlocal cache
+        if given and name in given:
+            extents[name] = given[name]
+            return given[name]
+        if cache is None:
+            source = Program(module, entry_of(module), module.filename or "source")
+            pointers = [p.name for p in entry.params if isinstance(p.type, Pointer)]
+            cache = infer_extents(source, entry, pointers, seed)
+        if name in cache:
+            position = [p.name for p in entry.params].index(name)
+            extents[module_params[position]] = cache[name]
+        return cache.get(name)
+    return stage_host_arrays(canonical, extent_of, target.value, set(given or ()))
+
+
 def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: str,
-                       examples: int, sizes: dict | None, seed: int) -> list[Check]:
+                       examples: int, sizes: dict | None, seed: int,
+                       extents: dict[str, ir.Expr] | None = None) -> list[Check]:
     from xpiler.grammar import parse
     from xpiler.oracle import native
     from xpiler.oracle.differential import Program, entry_of
@@ -98,7 +167,7 @@ def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: s
         return checks
     a = Program(module, entry_of(module), src)
     b = Program(out_module, entry_of(out_module, a.entry.name), out_name)
-    example_inputs = differential(a, b, examples, sizes, seed, checks)
+    example_inputs = differential(a, b, examples, sizes, seed, checks, extents=extents)
     tool = NATIVE[target]
     compiler = {ir.Platform.VNNI: "g++", ir.Platform.BANG: "g++ with the BANG emulation header",
                 ir.Platform.CUDA: "nvcc", ir.Platform.HIP: "hipcc"}[target]
@@ -138,9 +207,12 @@ def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: s
 
 
 def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: list[Check],
-                 budget_s: float = 8.0):
+                 budget_s: float = 8.0, extents: dict[str, ir.Expr] | None = None):
     """Run source and output on up to `examples` input sets (within `budget_s` seconds once one
-    example ran); returns one (inputs, expected outputs) pair for the native check."""
+    example ran); returns one (inputs, expected outputs) pair for the native check. `extents`
+    (source parameter -> element count over the sizes) are the array lengths the output's host
+    entry assumes the caller passes: arrays shorter than that (the source left their end
+    untouched) are lengthened with random values, unchanged in the expected outputs."""
     from xpiler.oracle.differential import (DEFAULT_SIZE_RANGE, UsageError, check_compatible,
                                             compare, probe_run, run_program, size_params)
     try:
@@ -167,6 +239,8 @@ def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: lis
             rejected += 1
             continue
         inputs, out_a = run
+        if extents:
+            _lengthen(inputs, out_a, extents, drawn, rng)
         copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
         in_b = {pb.name: inputs[pa.name] for pa, pb in zip(a.params, b.params)}
         try:
@@ -189,6 +263,24 @@ def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: lis
     checks.append(Check("interpreter differential test", "pass",
                         f"{ran} example(s), sizes from {sizes or 'the default range'}"))
     return last
+
+
+def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: dict, rng) -> None:
+    from xpiler.oracle.differential import random_array
+    from xpiler.oracle.extents import evaluate
+    from xpiler.types import DType
+    values = {k: int(v) for k, v in inputs.items() if not isinstance(v, np.ndarray)}
+    values.update(sizes)
+    for name, e in extents.items():
+        n = evaluate(e, values)
+        have = inputs.get(name)
+        if n is None or not isinstance(have, np.ndarray) or n <= have.size:
+            continue
+        dtype = next(d for d in DType if d.np == have.dtype)
+        tail = random_array(dtype, n - have.size, rng).astype(have.dtype)
+        inputs[name] = np.concatenate([have, tail])
+        if name in outputs:
+            outputs[name] = np.concatenate([outputs[name], tail])
 
 
 def real_compile(text: str, platform: str) -> Check:

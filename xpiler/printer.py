@@ -121,7 +121,10 @@ class Printer:
         """A statement without its ';' (for loop headers)."""
         if isinstance(s, ir.Assign):
             if s.op in ("+", "-") and isinstance(s.value, ir.Const) and s.value.value == 1:
-                return f"{self.expr(s.target)}{s.op * 2}"
+                target = self.expr(s.target)
+                if not isinstance(s.target, (ir.Var, ir.Index, ir.Member)):
+                    target = f"({target})"             # *p++ would increment the pointer
+                return f"{target}{s.op * 2}"
             return f"{self.expr(s.target)} {(s.op or '')}= {self.expr(s.value)}"
         if isinstance(s, ir.Decl):
             return self.decl(s)[:-1]

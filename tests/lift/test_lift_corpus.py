@@ -11,17 +11,22 @@ from xpiler.printer import print_module
 from tests.corpus_support import assert_outputs_match, corpus
 
 LIFTS = {
-    "cuda": "add_f4 concat_channels conv2d_nchw conv2d_nhwc depthwise_conv gather_rows gelu_f16 "
-            "gemm_tiled gemm_wmma gemv_sigmoid layernorm mha_wmma pool2d reduce_sum_max rmsnorm_f16 "
-            "softmax_rows transpose",
-    "hip": "add_act concat conv1d conv2d_nchw depthwise_conv gather gemm_lds gemm_mfma_f16 gemm_mfma_f32 "
-           "gemv gqa_attention "
-           "layernorm pool2d rmsnorm row_sum_max softmax transpose",
-    "bang": "add_tail attention concat conv2d_nhwc dense_mlp depthwise_conv gather gelu gemm_matmul "
-            "layernorm maxpool_nhwc row_sum_max softmax transpose",
-    "vnni": "add_tail attention_f32 bias_relu bmm_f32 concat_lastdim conv2d_nhwc_u8s8 "
-            "depthwise_conv_s16 embedding_gather gemm_u8s8_dpbusd gemv_f32 layernorm maxpool2d_nhwc "
-            "reduce_sum_max sigmoid softmax_rows transpose_f32",
+    "cuda": "add_f4 concat_channels conv2d_nchw conv2d_nhwc depthwise_conv gather_rows gelu_f16 gemm_tiled "
+            "gemm_wmma gemv_sigmoid layernorm mha_wmma pool2d reduce_sum_max rmsnorm_f16 softmax_rows "
+            "transpose",
+    "hip": "add_act batchnorm_nhwc bmm_mfma_f32 concat conv1d conv2d_nchw conv2d_nhwc_lds deform_attn "
+           "dense_bias depthwise_conv eltwise_sub_sign_sin gated_mlp_silu gather gemm_lds gemm_mfma_f16 "
+           "gemm_mfma_f32 gemv gqa_attention instancenorm layernorm mha_bshd pool2d pool2d_nhwc_min_sum "
+           "rmsnorm row_mean_min row_sum_max scatter_add_rows softmax transpose",
+    "bang": "add_tail attention batchnorm_nhwc bmm_matmul concat conv1d_ncl conv2d_nchw_transpose conv2d_nhwc "
+            "deform_attn_single_scale dense_mlp depthwise_conv gated_mlp_silu gather gelu gemm_matmul "
+            "gemv_mlp_bias gqa_causal_attention instancenorm_nchw layernorm maxpool_nhwc minsum_pool_nhwc "
+            "rmsnorm_f16 row_mean_min row_sum_max scatter_rows softmax sub_sign_sin transpose",
+    "vnni": "add_tail attention_f32 batchnorm_nhwc bias_relu bmm_f32 col_mean_min concat_lastdim "
+            "conv1d_nwc_u8s8 conv2d_nchw_u8s8 conv2d_nhwc_u8s8 deformable_attn_f32 dense_f32 "
+            "depthwise_conv_s16 embedding_gather gated_mlp_u8s8 gemm_u8s8_dpbusd gemv_f32 gqa_attention_f32 "
+            "instancenorm_nchw layernorm maxpool2d_nhwc pool2d_min_sum_nhwc reduce_sum_max rmsnorm_f32 "
+            "scatter_add_rows sigmoid softmax_rows sub_sign_sin transpose_f32",
 }
 KERNELS = [pytest.param(k, id=k.id) for k in corpus()]
 

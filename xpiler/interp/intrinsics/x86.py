@@ -173,6 +173,49 @@ def blend(m, call, args, mask):
     return raw(np.where(mask_bits(args[0], b.shape[-1]), b, view(args[1], t)))
 
 
+# Compares into a mask register: bit j of the __mmask16 = the predicate on lane j. `_mm512_cmp_ps_mask`
+# takes the predicate as an immediate (_CMP_EQ_OQ = 0 ... _CMP_TRUE_US = 31; imm and 16 differ only in
+# signalling, which does not change the result); the named forms are fixed predicates. Unordered
+# (NaN) operands make the ordered predicates false and the unordered ones ("n..", neq) true.
+def _unord(a, b):
+    return np.isnan(a) | np.isnan(b)
+
+
+CMP_PS = [lambda a, b: a == b, lambda a, b: a < b, lambda a, b: a <= b, _unord,
+          lambda a, b: ~(a == b), lambda a, b: ~(a < b), lambda a, b: ~(a <= b), lambda a, b: ~_unord(a, b),
+          lambda a, b: (a == b) | _unord(a, b), lambda a, b: ~(a >= b), lambda a, b: ~(a > b),
+          lambda a, b: np.zeros(np.broadcast(a, b).shape, bool), lambda a, b: (a != b) & ~_unord(a, b),
+          lambda a, b: a >= b, lambda a, b: a > b, lambda a, b: np.ones(np.broadcast(a, b).shape, bool)]
+CMP_NAMED = {"eq": 0, "lt": 1, "le": 2, "unord": 3, "neq": 4, "nlt": 5, "nle": 6, "ord": 7}
+CMP_EPI32 = {"eq": np.equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
+             "ge": np.greater_equal, "neq": np.not_equal}
+
+
+def to_mask(bits: np.ndarray, dtype) -> np.ndarray:
+    """(R, n) bool -> (R,) mask with bit j = lane j (a () scalar for one row)."""
+    weights = np.left_shift(np.uint64(1), np.arange(bits.shape[1], dtype=np.uint64))
+    return _scalar((bits.astype(np.uint64) * weights).sum(axis=1).astype(dtype))
+
+
+@semantics("_mm512_cmp_ps_mask", *(f"_mm512_cmp{_op}_ps_mask" for _op in CMP_NAMED))
+def cmp_ps_mask(m, call, args, mask):
+    a, b = np.broadcast_arrays(view(args[0], F32), view(args[1], F32))
+    with np.errstate(all="ignore"):
+        if call.callee != "_mm512_cmp_ps_mask":
+            return to_mask(CMP_PS[CMP_NAMED[call.callee.split("_")[2][3:]]](a, b), np.uint16)
+        imm = np.broadcast_to(scalar_arg(call, args, 2, DType.I32) & 15, (a.shape[0], 1))
+        bits = np.zeros(a.shape, bool)
+        for p in np.unique(imm):          # one immediate in practice; per row when it varies
+            bits = np.where(imm == p, CMP_PS[int(p)](a, b), bits)
+        return to_mask(bits, np.uint16)
+
+
+@semantics(*(f"_mm512_cmp{_op}_epi32_mask" for _op in CMP_EPI32))
+def cmp_epi32_mask(m, call, args, mask):
+    a, b = np.broadcast_arrays(view(args[0], I32), view(args[1], I32))
+    return to_mask(CMP_EPI32[call.callee.split("_")[2][3:]](a, b), np.uint16)
+
+
 # §5 conversions. float -> int32: round to nearest even (cvt) or truncate (cvtt); NaN and values
 # outside int32 give 0x80000000 ("integer indefinite").
 def float_to_int32(rounding):

@@ -1,0 +1,350 @@
+"""Stage the host arrays that kernels use through scratch buffers, so that offloading can move
+them to device memory. Canonical form -> canonical form; target-neutral (cuda, hip and bang use
+it before `Offload`).
+
+Before: a canonical host entry whose parallel loops use the caller's arrays directly (a vnni
+        kernel: `for (...) c[i] = a[i] + b[i];` on its pointer parameters), or host-local
+        arrays (`float vscale[16]` filled on the host, read by a parallel loop).
+After:  every such array `x` has a scratch buffer `x_dev = malloc(bytes)` made at the start of the
+        entry; each parallel loop uses `x_dev` instead of `x`, with `memcpy(x_dev, x, bytes)`
+        before it and `memcpy(x, x_dev, bytes)` after it when it may write `x`; copies between
+        two loops that no host statement in between touches are dropped; the buffers are freed
+        before every return. `Offload` then sees scratch buffers only and makes them device
+        buffers with runtime copies.
+
+The extent of a pointer parameter (how many elements the caller passes) is not in the program;
+`extent_of(name)` supplies it as an expression of the entry's parameters (the pipeline derives
+it by probing the source in the interpreter, `oracle/extents.py`). A parameter without an
+extent is refused with a positioned error.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+from xpiler import ir
+from xpiler.diagnostics import XpilerError
+from xpiler.irutil import walk
+from xpiler.types import I32, U64, Array, Pointer, Scalar, Type, Void
+
+from .offload import ALLOC, VOID_PTR, DevicePointers, host_statements, is_parallel, pointer_root
+from .scoped import free_vars, substitute
+
+ExtentOf = Callable[[str], "ir.Expr | None"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Staged:
+    host: str
+    device: ir.Var
+    elem: Type
+    nbytes: ir.Expr
+    read_only: bool
+
+
+def host_arrays(entry: ir.Function, device: set[str]) -> dict[str, tuple[ir.Var, ir.For]]:
+    """Arrays (pointer parameters, local arrays, host buffers from malloc) that a parallel loop
+    uses but that are not scratch buffers already: name -> (a use, the first loop using it)."""
+    found: dict[str, tuple[ir.Var, ir.For]] = {}
+    for s in host_statements(entry.body):
+        if not is_parallel(s):
+            continue
+        for name, v in free_vars(s).items():
+            if name not in found and name not in device and isinstance(v.type, (Array, Pointer)):
+                found[name] = (v, s)
+    return found
+
+
+def data_indexed(loops: list[ir.Stmt]) -> set[str]:
+    """Arrays some loop indexes with values read from memory (a gather's table): their touched
+    extent depends on the data, not on the sizes. Flow-insensitive: a local variable depends on
+    data when any value assigned to it does, or when it counts a loop whose bound does."""
+    dep: set[str] = set()
+    alias: dict[str, tuple[str, list[ir.Expr]]] = {}        # local pointer -> (root, offsets)
+    defs: list[tuple[str, ir.Expr]] = []
+    local_arrays: set[str] = set()
+    stores: list[tuple[str, ir.Expr]] = []                  # (array, value stored into it)
+    for loop in loops:
+        for n in walk(loop):
+            if isinstance(n, ir.Decl) and isinstance(n.type, Array):
+                local_arrays.add(n.name)
+            if isinstance(n, ir.Decl) and n.init is not None:
+                defs.append((n.name, n.init))
+            elif isinstance(n, ir.Assign) and isinstance(n.target, ir.Var):
+                defs.append((n.target.name, n.value))
+            elif isinstance(n, ir.Assign) and isinstance(n.target, (ir.Index, ir.Deref)):
+                root = pointer_root(_address(n.target))[0]
+                if root is not None:
+                    stores.append((root, n.value))
+            elif isinstance(n, ir.For) and n.cond is not None:
+                for v in n.init:
+                    if isinstance(v, ir.Decl):
+                        defs.append((v.name, n.cond))
+            if isinstance(n, ir.Decl) and isinstance(n.type, Pointer) and n.init is not None:
+                alias[n.name] = pointer_root(n.init)
+    defs += [(root, value) for root, value in stores if root in local_arrays]   # a local array holds data
+
+    def depends(e: ir.Expr) -> bool:
+        """Whether `e` reads caller memory, or a local that holds values read from it."""
+        for x in walk(e):
+            if isinstance(x, ir.Var) and x.name in dep:
+                return True
+            if isinstance(x, (ir.Index, ir.Deref)):
+                root = pointer_root(_address(x))[0]
+                while root in alias:
+                    root = alias[root][0]
+                if root not in local_arrays:
+                    return True
+        return False
+    changed = True
+    while changed:
+        changed = False
+        for name, value in defs:
+            if name not in dep and depends(value):
+                dep.add(name)
+                changed = True
+
+    def root_of(e: ir.Expr) -> tuple[str | None, bool]:
+        root, offsets = pointer_root(e)
+        data = any(depends(o) for o in offsets)
+        seen = set()
+        while root in alias and root not in seen:
+            seen.add(root)
+            data = data or root in dep
+            root, offsets = alias[root]
+            data = data or any(depends(o) for o in offsets)
+        return root, data
+    found = set()
+    for loop in loops:
+        for n in walk(loop):
+            if isinstance(n, ir.Index) and isinstance(n.base.type, (Pointer, Array)):
+                root, data = root_of(ir.AddressOf(n, Pointer(n.type)))
+                if root is not None and data:
+                    found.add(root)
+    return found
+
+
+def _top_level_decls(entry: ir.Function) -> dict[str, ir.Decl]:
+    return {s.name: s for s in entry.body.stmts if isinstance(s, ir.Decl)}
+
+
+def written_in(loop: ir.Stmt, name: str) -> bool:
+    """Whether `loop` may write through `name`: an assignment rooted at it, or any call or
+    pointer taken from it (a helper may write)."""
+    for n in walk(loop):
+        if isinstance(n, ir.Assign) and pointer_root(_address(n.target))[0] == name:
+            return True
+        if isinstance(n, ir.Call) and any(pointer_root(a)[0] == name for a in n.args
+                                          if isinstance(a.type, (Pointer, Array))):
+            return True
+        if isinstance(n, ir.Decl) and isinstance(n.type, Pointer) and n.init is not None \
+                and not n.type.const and pointer_root(n.init)[0] == name:
+            return True
+    return False
+
+
+def _address(target: ir.Expr) -> ir.Expr:
+    if isinstance(target, ir.Index):
+        return ir.AddressOf(target, Pointer(target.type))
+    if isinstance(target, ir.Deref):
+        return target.operand
+    return target
+
+
+def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
+                      given: set[str] = frozenset()) -> ir.Module:
+    """`given`: parameters whose extent the user stated (used even for gathered arrays)."""
+    entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
+    if len(entries) != 1:
+        return canonical                                   # Offload reports this
+    entry = entries[0]
+    arrays = host_arrays(entry, DevicePointers(entry).device)
+    if not arrays:
+        return canonical
+    used = {n.name for n in walk(entry.body) if isinstance(n, (ir.Decl, ir.Var))} | {p.name for p in entry.params}
+    params = {p.name for p in entry.params}
+    decls = _top_level_decls(entry)
+    gathered = data_indexed(_sites(entry))
+    staged: dict[str, Staged] = {}
+    placed: dict[int, list[str]] = {}                 # id(top-level decl) -> arrays allocated after it
+    for name, (use, loop) in arrays.items():
+        if isinstance(use.type, Array) and name in decls:
+            if isinstance(use.type.of, Array) or not isinstance(use.type.of, Scalar) or use.type.size is None:
+                raise XpilerError(use.span, f"cannot translate the parallel loop using the host array '{name}' "
+                                            f"to {target}: only one-dimensional arrays of scalars are staged")
+            elem = use.type.of
+            nbytes = ir.Binary("*", ir.Const(use.type.size, U64, str(use.type.size)), ir.SizeOf(elem, U64), U64)
+            read_only = not any(written_in(s, name) for s in _sites(entry))
+            placed.setdefault(id(decls[name]), []).append(name)
+        elif isinstance(use.type, Pointer) and name in decls and _alloc_size(decls[name].init) is not None:
+            elem = use.type.to
+            nbytes = _alloc_size(decls[name].init)
+            read_only = not any(written_in(s, name) for s in _sites(entry))
+            placed.setdefault(id(decls[name]), []).append(name)
+        elif isinstance(use.type, Pointer) and name in params:
+            elem = use.type.to
+            if name in gathered and name not in given:
+                raise XpilerError(loop.span, f"cannot translate the parallel loop using the array '{name}' to "
+                                             f"{target}: it is indexed with values read from memory, so how many "
+                                             f"elements the caller passes is not known and no device copy can "
+                                             f"be made (state it: --extent {name}=EXPR)")
+            extent = extent_of(name)
+            if extent is None:
+                raise XpilerError(loop.span, f"cannot translate the parallel loop using the array '{name}' to "
+                                             f"{target}: its extent (how many elements the caller passes) could "
+                                             f"not be derived from the size parameters, so no device copy can "
+                                             f"be made (state it: --extent {name}=EXPR)")
+            nbytes = ir.Binary("*", ir.Cast(extent, U64), ir.SizeOf(elem, U64), U64)
+            read_only = use.type.const
+        else:
+            continue                                      # Offload refuses it, saying why
+        dev = f"{name}_dev"
+        k = 1
+        while dev in used:
+            k += 1
+            dev = f"{name}_dev{k}"
+        used.add(dev)
+        staged[name] = Staged(name, ir.Var(dev, Pointer(elem)), elem, nbytes, read_only)
+    if not staged:
+        return canonical
+    rewriter = _Rewriter(staged)
+    body = rewriter.block(entry.body)
+    stmts: list[ir.Stmt] = []
+    for s in body.stmts:
+        stmts.append(s)
+        for name in placed.get(rewriter.origin.get(id(s), -1), []):
+            stmts.append(_malloc(staged[name]))
+    tops = [ir.Decl(st.device.name, st.device.type, ir.Cast(ir.Const(0, I32, "0"), st.device.type))
+            for st in staged.values() if st.host not in decls]
+    heads = [_malloc(st) for st in staged.values() if st.host not in decls]
+    null_decls = [ir.Decl(st.device.name, st.device.type, ir.Cast(ir.Const(0, I32, "0"), st.device.type))
+                  for st in staged.values() if st.host in decls]
+    if not (stmts and isinstance(stmts[-1], ir.Return)):
+        stmts += _frees(staged)
+    new_body = [d for d in null_decls] + [ir.Decl(d.name, d.type, h.value) for d, h in zip(tops, heads)] + stmts
+    new_entry = dataclasses.replace(entry, body=ir.Block(tuple(new_body), entry.body.span))
+    return dataclasses.replace(canonical, functions=tuple(new_entry if f is entry else f
+                                                          for f in canonical.functions))
+
+
+def _alloc_size(e: ir.Expr | None) -> ir.Expr | None:
+    while isinstance(e, ir.Cast):
+        e = e.operand
+    if isinstance(e, ir.Call) and e.callee in ALLOC:
+        return e.args[ALLOC[e.callee]]
+    return None
+
+
+def _malloc(st: Staged) -> ir.Assign:
+    return ir.Assign(st.device, None, ir.Cast(ir.Call("malloc", (st.nbytes,), VOID_PTR), st.device.type))
+
+
+def _sites(entry: ir.Function):
+    return [s for s in host_statements(entry.body) if is_parallel(s)]
+
+
+def _frees(staged: dict[str, Staged]) -> list[ir.Stmt]:
+    return [ir.ExprStmt(ir.Call("free", (s.device,), Void())) for s in staged.values()]
+
+
+def _copy(dst: ir.Expr, src: ir.Expr, nbytes: ir.Expr) -> ir.Stmt:
+    return ir.ExprStmt(ir.Call("memcpy", (dst, src, nbytes), VOID_PTR))
+
+
+class _Rewriter:
+    """Host statements with every parallel loop wrapped in the copies of the arrays it uses."""
+
+    def __init__(self, staged: dict[str, Staged]):
+        self.staged = staged
+        self.copies: dict[int, tuple[str, str]] = {}         # id(copy stmt) -> (in|out, host name)
+        self.origin: dict[int, int] = {}                     # id(new stmt) -> id(the statement it came from)
+
+    def block(self, b: ir.Block) -> ir.Block:
+        out: list[ir.Stmt] = []
+        for s in b.stmts:
+            new = self.stmt(s)
+            for n in new:
+                self.origin.setdefault(id(n), id(s))
+            out.extend(new)
+        return ir.Block(tuple(self.drop_redundant(out)), b.span)
+
+    def stmt(self, s: ir.Stmt) -> list[ir.Stmt]:
+        if is_parallel(s):
+            return self.site(s)
+        if isinstance(s, ir.Block):
+            return [self.block(s)]
+        if isinstance(s, ir.If):
+            return [ir.If(s.cond, self.one(s.then), self.one(s.other) if s.other is not None else None, s.span)]
+        if isinstance(s, (ir.For, ir.While)):
+            return [dataclasses.replace(s, body=self.one(s.body))]
+        if isinstance(s, ir.Switch):
+            return [dataclasses.replace(s, cases=tuple(
+                ir.Case(c.values, tuple(x for y in c.body for x in self.stmt(y))) for c in s.cases))]
+        if isinstance(s, ir.Return):
+            return _frees(self.staged) + [s]
+        return [s]
+
+    def one(self, s: ir.Stmt) -> ir.Stmt:
+        items = self.stmt(s)
+        if len(items) == 1:
+            return items[0]
+        return self.block(ir.Block(tuple(items), s.span))
+
+    def site(self, loop: ir.For) -> list[ir.Stmt]:
+        names = [n for n in free_vars(loop) if n in self.staged]
+        before, after = [], []
+        for n in names:
+            st = self.staged[n]
+            host = ir.Var(n, st.device.type)
+            c = _copy(st.device, host, st.nbytes)
+            self.copies[id(c)] = ("in", n)
+            before.append(c)
+            if not st.read_only and written_in(loop, n):
+                c = _copy(host, st.device, st.nbytes)
+                self.copies[id(c)] = ("out", n)
+                after.append(c)
+        new = substitute(loop, {n: self.staged[n].device for n in names})
+        return before + [new] + after
+
+    def drop_redundant(self, stmts: list[ir.Stmt]) -> list[ir.Stmt]:
+        """Drop `copy out x` ... `copy in x` pairs when nothing between can touch `x` on the host:
+        only other copies, parallel loops not using `x`, and statements using no array at all."""
+        drop: set[int] = set()
+        for i, s in enumerate(stmts):
+            if self.copies.get(id(s), ("",))[0] != "out":
+                continue
+            name = self.copies[id(s)][1]
+            for j in range(i + 1, len(stmts)):
+                t = stmts[j]
+                if self.copies.get(id(t)) == ("in", name):
+                    drop |= {i, j}
+                    break
+                if id(t) in self.copies and self.copies[id(t)][1] != name:
+                    continue
+                if is_parallel(t) and not _mentions(t, name):
+                    continue
+                if not _touches_memory(t, self.devices()):
+                    continue
+                break
+        return [s for i, s in enumerate(stmts) if i not in drop]
+
+    def devices(self) -> set[str]:
+        return {s.device.name for s in self.staged.values()}
+
+
+def _mentions(s: ir.Stmt, name: str) -> bool:
+    return any(isinstance(n, ir.Var) and n.name == name for n in walk(s))
+
+
+def _touches_memory(s: ir.Stmt, devices: set[str]) -> bool:
+    """Whether a host statement uses an array or pointer (other than scratch buffers) or calls a
+    function other than a math function."""
+    from xpiler.intrinsics import lookup
+    for n in walk(s):
+        if isinstance(n, ir.Var) and isinstance(n.type, (Pointer, Array)) and n.name not in devices:
+            return True
+        if isinstance(n, ir.Call):
+            entry = lookup(n.callee)
+            if entry is None or entry.family != "math":
+                return True
+    return False

@@ -1,0 +1,166 @@
+"""Extents of a kernel's pointer parameters as expressions of its size parameters, synthesized
+from interpreter runs.
+
+A vnni kernel takes `const float* a, int n` and nothing says that `a` holds `n` elements, yet a
+device port must copy exactly that many. We run the source in the interpreter on several random
+size draws (`probe_run`: arrays far larger than needed; the run records the highest element each
+array touched), then search for the simplest formula that reproduces every observed extent:
+`c*m + d` or `c1*m1 + c2*m2 + d` with integer coefficients, where the `m` are products of up to
+four "atoms" (the integer parameters, and the host entry's integer constants computed from them
+before its first parallel loop, such as `OH = (H - K) / S + 1`). A formula is accepted only when
+it matches all draws and the draws outnumber its unknowns by two; otherwise the extent is left
+unknown (typically data-dependent, as in a gather whose table size the indices decide) and the
+caller refuses with a positioned error. The translation built on the formula is then checked by
+the differential test on fresh sizes, where a wrong extent shows up as an out-of-bounds access.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+
+from xpiler import ir
+from xpiler.constfold import fold
+from xpiler.irutil import transform, walk
+from xpiler.types import BOOL, I64, Scalar
+
+from .differential import Program, size_params, touched_extents
+
+MAX_DEGREE = 4
+PROBES = 7
+SIZE_RANGE = (1, 10)          # small draws: probes are whole interpreter runs
+
+
+def atoms(entry: ir.Function) -> dict[str, ir.Expr]:
+    """name -> expression over the integer parameters: the parameters themselves, and integer
+    constants the entry declares at top level before its first parallel loop."""
+    found: dict[str, ir.Expr] = {p.name: ir.Var(p.name, p.type) for p in entry.params
+                                 if isinstance(p.type, Scalar) and p.type.dtype.is_int}
+    for s in entry.body.stmts:
+        if isinstance(s, ir.For) and any(p.startswith("omp parallel") for p in s.pragmas):
+            break
+        if isinstance(s, ir.Decl) and isinstance(s.type, Scalar) and s.type.dtype.is_int and s.init is not None:
+            names = {n.name for n in walk(s.init) if isinstance(n, ir.Var)}
+            if names <= set(found) and not any(isinstance(n, ir.Call) for n in walk(s.init)):
+                found.setdefault(s.name, _inline(s.init, found))
+    return found
+
+
+def _inline(e: ir.Expr, env: dict[str, ir.Expr]) -> ir.Expr:
+    return transform(e, lambda n: env[n.name] if isinstance(n, ir.Var) and n.name in env and
+                     not isinstance(env[n.name], ir.Var) else n)
+
+
+def evaluate(e: ir.Expr, values: dict[str, int]) -> int | None:
+    bound = transform(e, lambda n: ir.Const(int(values[n.name]), n.type) if isinstance(n, ir.Var) and n.name in values
+                      else n)
+    v = fold(bound)
+    return None if v is None else int(v)
+
+
+def infer_extents(source: Program, entry: ir.Function, names: list[str], seed: int = 0,
+                  budget_s: float = 6.0) -> dict[str, ir.Expr]:
+    """Extents (element counts, as expressions over `entry`'s parameters) of the pointer
+    parameters `names` of `entry`, whose parameters match `source`'s by position."""
+    if not names:
+        return {}
+    to_source = {pe.name: ps.name for pe, ps in zip(entry.params, source.params)}
+    sizes = size_params(source.entry)
+    atom_exprs = atoms(entry)
+    rng = np.random.default_rng(seed + 7919)
+    rows: list[dict[str, int]] = []
+    observed: dict[str, list[int]] = {n: [] for n in names}
+    start = time.perf_counter()
+    for attempt in range(PROBES * 5):
+        if len(rows) >= PROBES or time.perf_counter() - start > budget_s:
+            break
+        drawn = {n: int(rng.integers(SIZE_RANGE[0], SIZE_RANGE[1] + 1)) for n in sizes}
+        run = touched_extents(source, drawn, np.random.default_rng(seed + attempt))
+        if run is None:
+            continue
+        values = {pe: drawn[ps] for pe, ps in to_source.items() if ps in drawn}
+        row = {}
+        for a, e in atom_exprs.items():
+            v = evaluate(e, values)
+            if v is not None:
+                row[a] = v
+        rows.append(row)
+        for n in names:
+            observed[n].append(int(run[2][to_source[n]]))
+    usable = [a for a in atom_exprs if all(a in r for r in rows)]
+    out = {}
+    for n in names:
+        # draws that leave an array untouched (an empty output, say) say nothing of its extent
+        keep = [i for i, e in enumerate(observed[n]) if e > 0]
+        formula = fit([[rows[i][a] for a in usable] for i in keep], [observed[n][i] for i in keep])
+        if formula is not None:
+            e = expression(formula, [atom_exprs[a] for a in usable])
+            if len(keep) < len(rows):                     # clamp where the formula may go negative
+                zero = ir.Const(0, I64, "0LL")
+                e = ir.Ternary(ir.Binary(">", e, zero, BOOL), e, zero, I64)
+            out[n] = e
+    return out
+
+
+def monomials(n_atoms: int, degree: int) -> list[tuple[int, ...]]:
+    return [m for d in range(1, degree + 1) for m in itertools.combinations_with_replacement(range(n_atoms), d)]
+
+
+def fit(atom_values: list[list[int]], extents: list[int]):
+    """((coef, monomial), ...), constant) reproducing every extent, simplest first; or None."""
+    if not extents:
+        return None
+    y = np.asarray(extents, dtype=np.float64)
+    x = np.asarray(atom_values, dtype=np.float64).reshape(len(extents), -1)
+    if np.all(y == y[0]):
+        return ((), int(y[0])) if len(y) >= 3 else None
+    cols = {}
+    for m in monomials(x.shape[1], MAX_DEGREE):
+        col = np.prod(x[:, list(m)], axis=1)
+        key = col.tobytes()
+        if key not in cols and np.ptp(col) > 0:
+            cols[key] = (m, col)
+    cands = list(cols.values())
+    ones = np.ones_like(y)
+    for terms in (1, 2):
+        if len(y) < terms + 1 + 2:
+            return None
+        best = None
+        pool = cands if terms == 1 else [c for c in cands if len(c[0]) <= MAX_DEGREE - 1]
+        for combo in itertools.combinations(pool, terms):
+            a = np.column_stack([c for _, c in combo] + [ones])
+            coef, *_ = np.linalg.lstsq(a, y, rcond=None)
+            r = np.round(coef)
+            if np.any(r[:-1] == 0) or not np.array_equal(a @ r, y):
+                continue
+            score = (sum(len(m) for m, _ in combo), abs(r[-1]) != 0, float(np.abs(r).sum()))
+            if best is None or score < best[0]:
+                best = (score, tuple((int(c), m) for c, (m, _) in zip(r[:-1], combo)), int(r[-1]))
+        if best is not None:
+            return best[1], best[2]
+    return None
+
+
+def expression(formula, atom_exprs: list[ir.Expr]) -> ir.Expr:
+    """The C expression of a fitted formula, computed in 64-bit."""
+    terms, constant = formula
+
+    def wide(e):
+        return ir.Cast(e, I64) if e.type != I64 else e
+
+    def c(v):
+        return ir.Const(v, I64, f"{v}LL")
+    out = None
+    for coef, mono in terms:
+        t = None
+        for i in mono:
+            t = wide(atom_exprs[i]) if t is None else ir.Binary("*", t, wide(atom_exprs[i]), I64)
+        if coef != 1:
+            t = ir.Binary("*", c(coef), t, I64)
+        out = t if out is None else ir.Binary("+", out, t, I64)
+    if out is None:
+        return c(constant)
+    if constant:
+        out = ir.Binary("+" if constant > 0 else "-", out, c(abs(constant)), I64)
+    return out
