@@ -39,7 +39,8 @@ def evaluate(kernel, target: str, examples: int) -> dict:
     row = {"kernel": kernel.id, "target": target}
     start = time.perf_counter()
     try:
-        result = translate(kernel.source, target, examples=examples)
+        result = translate(kernel.source, target, examples=examples,
+                           extents=getattr(kernel.reference, "EXTENTS", None))
     except XpilerError as e:
         row.update(translated=False, reason=e.message.splitlines()[0][:160],
                    seconds=time.perf_counter() - start)

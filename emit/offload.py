@@ -23,7 +23,7 @@ from typing import Callable
 from xpiler import ir
 from xpiler.builtins import ENUM_CONSTANTS
 from xpiler.diagnostics import XpilerError
-from xpiler.inline import inline_into_functions
+from xpiler.inline import CallInliner
 from xpiler.irutil import walk
 from xpiler.types import Array, I32, Opaque, Pointer, Type, Void
 
@@ -428,19 +428,38 @@ class Offload:
 
 
 def inline_parallel_helpers(canonical: ir.Module, target: str) -> ir.Module:
-    """Inline the helpers that contain parallel loops (a BANG `__mlu_func__` over a tile, a vnni
-    `static inline` row copy): their loops become kernels or parts of kernels like any other, and
-    a helper no longer called is dropped."""
+    """Inline, into the parallel loops of the host entry, the helpers they call that contain
+    parallel loops themselves (a BANG `__mlu_func__` over a tile, a vnni `static inline` row
+    copy): those loops become parts of the kernel like any other. Helpers called from host code
+    stay host functions; a helper no longer called is dropped."""
     def parallel(f: ir.Function) -> bool:
         return not f.extern_c and f.body is not None and any(is_parallel(n) for n in walk(f.body))
-    if not any(parallel(f) for f in canonical.functions):
+    entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
+    if len(entries) != 1 or not any(parallel(f) for f in canonical.functions):
         return canonical
-    module = inline_into_functions(canonical, parallel, "a call of a function with parallel loops in a condition",
-                                   target)
-    called = {n.callee for f in module.functions if not parallel(f) and f.body is not None
+    inliner = CallInliner(canonical, parallel, "a call of a function with parallel loops in a condition", target)
+
+    def host(s: ir.Stmt) -> ir.Stmt:
+        if is_parallel(s):
+            return _one(list(inliner.run(ir.Block((s,), s.span)).stmts))
+        if isinstance(s, ir.Block):
+            return ir.Block(tuple(host(x) for x in s.stmts), s.span)
+        if isinstance(s, ir.If):
+            return ir.If(s.cond, host(s.then), host(s.other) if s.other is not None else None, s.span)
+        if isinstance(s, (ir.For, ir.While)):
+            return dataclasses.replace(s, body=host(s.body))
+        return s
+    entry = dataclasses.replace(entries[0], body=host(entries[0].body))
+    functions = [entry if f is entries[0] else f for f in canonical.functions]
+    called = {n.callee for f in functions if f.body is not None and not parallel(f)
               for n in walk(f.body) if isinstance(n, ir.Call)}
-    return dataclasses.replace(module, functions=tuple(f for f in module.functions
-                                                       if not parallel(f) or f.name in called))
+    while True:                       # helpers called by kept parallel helpers stay too
+        more = {n.callee for f in functions if f.name in called and f.body is not None
+                for n in walk(f.body) if isinstance(n, ir.Call)} - called
+        if not more:
+            break
+        called |= more
+    return dataclasses.replace(canonical, functions=tuple(f for f in functions if not parallel(f) or f.name in called))
 
 
 def _void(e: ir.Expr) -> ir.Expr:

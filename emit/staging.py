@@ -27,7 +27,7 @@ from xpiler.diagnostics import XpilerError
 from xpiler.irutil import walk
 from xpiler.types import I32, U64, Array, Pointer, Scalar, Type, Void
 
-from .offload import ALLOC, VOID_PTR, DevicePointers, host_statements, is_parallel, pointer_root
+from .offload import ALLOC, VOID_PTR, inline_parallel_helpers, DevicePointers, host_statements, is_parallel, pointer_root
 from .scoped import free_vars, substitute
 
 ExtentOf = Callable[[str], "ir.Expr | None"]
@@ -154,6 +154,7 @@ def _address(target: ir.Expr) -> ir.Expr:
 def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
                       given: set[str] = frozenset()) -> ir.Module:
     """`given`: parameters whose extent the user stated (used even for gathered arrays)."""
+    canonical = inline_parallel_helpers(canonical, target)      # their loops are kernels too
     entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
     if len(entries) != 1:
         return canonical                                   # Offload reports this
@@ -168,14 +169,17 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
     staged: dict[str, Staged] = {}
     placed: dict[int, list[str]] = {}                 # id(top-level decl) -> arrays allocated after it
     for name, (use, loop) in arrays.items():
-        if isinstance(use.type, Array) and name in decls:
-            if isinstance(use.type.of, Array) or not isinstance(use.type.of, Scalar) or use.type.size is None:
+        if isinstance(use.type, Array):
+            if isinstance(use.type.of, Array) or not isinstance(use.type.of, Scalar) or use.type.size is None \
+                    or len({n.type for n in walk(entry.body) if isinstance(n, ir.Decl) and n.name == name}) != 1:
                 raise XpilerError(use.span, f"cannot translate the parallel loop using the host array '{name}' "
-                                            f"to {target}: only one-dimensional arrays of scalars are staged")
+                                            f"to {target}: only one-dimensional arrays of scalars, declared "
+                                            f"with one type, are staged")
             elem = use.type.of
             nbytes = ir.Binary("*", ir.Const(use.type.size, U64, str(use.type.size)), ir.SizeOf(elem, U64), U64)
             read_only = not any(written_in(s, name) for s in _sites(entry))
-            placed.setdefault(id(decls[name]), []).append(name)
+            if name in decls:
+                placed.setdefault(id(decls[name]), []).append(name)
         elif isinstance(use.type, Pointer) and name in decls and _alloc_size(decls[name].init) is not None:
             elem = use.type.to
             nbytes = _alloc_size(decls[name].init)

@@ -197,7 +197,9 @@ def instantiate(t: Template, args: dict[str, ir.Expr], span) -> list[ir.Stmt]:
         if isinstance(n, ir.Var) and n.name in args:
             return args[n.name]
         if isinstance(n, (ir.Var, ir.Decl)) and n.name in renamed:
-            return dataclasses.replace(n, name=renamed[n.name])
+            n = dataclasses.replace(n, name=renamed[n.name])
+        if isinstance(n, ir.Stmt) and getattr(n, "span", None) is not None and span is not None:
+            n = dataclasses.replace(n, span=span)      # diagnostics point at the call, not the catalog
         return _simplify(n)
     stmts = [transform(s, fix) for s in t.body]
     region = stmts[0] if len(stmts) == 1 else ir.Block(tuple(stmts), span)

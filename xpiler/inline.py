@@ -79,12 +79,3 @@ class CallInliner:
             return ir.Const(0, I32, "0")
         pre.append(ir.Decl(prefix + "result", f.ret, result, span=c.span))
         return ir.Var(prefix + "result", f.ret, c.span)
-
-
-def inline_into_functions(module: ir.Module, wanted: Callable[[ir.Function], bool], in_condition: str,
-                          target: str) -> ir.Module:
-    """`module` with the wanted calls inlined into every function with a body."""
-    inliner = CallInliner(module, wanted, in_condition, target)
-    functions = tuple(dataclasses.replace(f, body=inliner.run(f.body)) if f.body is not None else f
-                      for f in module.functions)
-    return dataclasses.replace(module, functions=functions)

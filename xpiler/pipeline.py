@@ -239,8 +239,9 @@ def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: lis
             rejected += 1
             continue
         inputs, out_a = run
-        if extents:
-            _lengthen(inputs, out_a, extents, drawn, rng)
+        if extents and not _lengthen(inputs, out_a, extents, drawn, rng):
+            rejected += 1                  # the source touches more than the caller passes here
+            continue
         copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
         in_b = {pb.name: inputs[pa.name] for pa, pb in zip(a.params, b.params)}
         try:
@@ -265,7 +266,9 @@ def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: lis
     return last
 
 
-def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: dict, rng) -> None:
+def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: dict, rng) -> bool:
+    """Lengthen the arrays of a probed run to the extents the output assumes; False when the
+    source touched more than that (these sizes break the kernel's precondition)."""
     from xpiler.oracle.differential import random_array
     from xpiler.oracle.extents import evaluate
     from xpiler.types import DType
@@ -274,13 +277,18 @@ def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: d
     for name, e in extents.items():
         n = evaluate(e, values)
         have = inputs.get(name)
-        if n is None or not isinstance(have, np.ndarray) or n <= have.size:
+        if n is None or not isinstance(have, np.ndarray) or n == have.size:
+            continue
+        if n < have.size:
+            if have.size > 1:                  # (1: an untouched array's placeholder)
+                return False
             continue
         dtype = next(d for d in DType if d.np == have.dtype)
         tail = random_array(dtype, n - have.size, rng).astype(have.dtype)
         inputs[name] = np.concatenate([have, tail])
         if name in outputs:
             outputs[name] = np.concatenate([outputs[name], tail])
+    return True
 
 
 def real_compile(text: str, platform: str) -> Check:

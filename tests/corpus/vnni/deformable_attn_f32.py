@@ -6,6 +6,9 @@ PARAMS = ["value", "loc", "attw", "out", "n_query", "heads", "points", "h_in", "
 OUTPUTS = ["out"]
 FAMILY = "deformable_attention"
 CASES = [dict(n_query=12, heads=2, points=4, h_in=6, w_in=8), dict(n_query=7, heads=3, points=3, h_in=5, w_in=9)]
+# elements the caller passes where the kernel cannot tell (gathers, unread tails, a
+# precondition among sizes): what a user states with `xpiler translate --extent NAME=EXPR`
+EXTENTS = {"value": "h_in * w_in * heads * 24"}
 TOLERANCE = {"rtol": 1e-4, "atol": 1e-4}
 
 HEAD_DIM = 24

@@ -6,6 +6,9 @@ PARAMS = ["table", "idx", "out", "n_tokens", "vocab", "scale"]
 OUTPUTS = ["out"]
 FAMILY = "gather"
 CASES = [dict(n_tokens=77, vocab=50), dict(n_tokens=8, vocab=1000)]
+# elements the caller passes where the kernel cannot tell (gathers, unread tails, a
+# precondition among sizes): what a user states with `xpiler translate --extent NAME=EXPR`
+EXTENTS = {"table": "vocab * 100"}
 TOLERANCE = {"rtol": 0.0, "atol": 0.0}   # one float32 multiply: bit-exact
 
 EMB_DIM = 100

@@ -6,6 +6,9 @@ PARAMS = ["q", "k", "v", "out", "hq", "hkv", "seq", "scale", "causal"]
 OUTPUTS = ["out"]
 FAMILY = "attention"
 CASES = [dict(hq=8, hkv=2, seq=16, causal=1), dict(hq=6, hkv=3, seq=13, causal=0)]
+# elements the caller passes where the kernel cannot tell (gathers, unread tails, a
+# precondition among sizes): what a user states with `xpiler translate --extent NAME=EXPR`
+EXTENTS = {"k": "hkv * seq * 40", "v": "hkv * seq * 40"}
 TOLERANCE = {"rtol": 1e-4, "atol": 1e-5}
 
 HEAD_DIM = 40

@@ -6,6 +6,9 @@ PARAMS = ["src", "dst", "N", "H", "W", "C"]
 OUTPUTS = ["dst"]
 FAMILY = "pooling"
 CASES = [dict(N=2, H=16, W=16, C=35), dict(N=1, H=9, W=12, C=64), dict(N=1, H=5, W=5, C=3)]
+# elements the caller passes where the kernel cannot tell (gathers, unread tails, a
+# precondition among sizes): what a user states with `xpiler translate --extent NAME=EXPR`
+EXTENTS = {"src": "N * H * W * C"}
 TOLERANCE = {"rtol": 0.0, "atol": 0.0}   # max is exact
 
 K, S = 3, 2
