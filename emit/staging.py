@@ -25,7 +25,7 @@ from typing import Callable
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import walk
-from xpiler.types import I32, U64, Array, Pointer, Scalar, Type, Void
+from xpiler.types import BOOL, I32, U64, Array, Pointer, Scalar, Type, Void
 
 from .offload import ALLOC, VOID_PTR, inline_parallel_helpers, DevicePointers, host_statements, is_parallel, pointer_root
 from .scoped import free_vars, substitute
@@ -124,6 +124,49 @@ def data_indexed(loops: list[ir.Stmt]) -> set[str]:
     return found
 
 
+LANES = 64          # a parallel loop of at most this many iterations is a vector operation
+
+
+def wrap_serial_vector_loops(canonical: ir.Module) -> ir.Module:
+    """A serial host loop whose only parallelism is vector operations (a vnni scatter-add walks
+    its rows in order, 16 lanes at a time) becomes one parallel iteration: one block or task runs
+    the loop in order, its vector operations spread over threads, instead of one launch per
+    vector operation with host pointers into the arrays."""
+    from xpiler.constfold import fold
+    entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
+    if len(entries) != 1:
+        return canonical
+    entry = entries[0]
+
+    def vector_only(s: ir.Stmt) -> bool:
+        loops = [n for n in walk(s) if is_parallel(n)]
+        if not loops or is_parallel(s) or not isinstance(s, (ir.For, ir.While)):
+            return False
+        for loop in loops:
+            cond = loop.cond
+            bound = fold(cond.right) if isinstance(cond, ir.Binary) and cond.op == "<" else None
+            if not isinstance(bound, int) or bound > LANES:
+                return False
+        return True
+    if not any(vector_only(s) for s in entry.body.stmts):
+        return canonical
+    used = {n.name for n in walk(entry.body) if isinstance(n, (ir.Decl, ir.Var))}
+    once = "__once"
+    while once in used:
+        once += "_"
+    counter = ir.Var(once, I32)
+    zero, one = ir.Const(0, I32, "0"), ir.Const(1, I32, "1")
+
+    def wrap(s: ir.Stmt) -> ir.Stmt:
+        if not vector_only(s):
+            return s
+        return ir.For((ir.Decl(once, I32, zero),), ir.Binary("<", counter, one, BOOL),
+                      (ir.Assign(counter, "+", one),), ir.Block((s,), s.span), ("omp parallel for",), s.span)
+    body = ir.Block(tuple(wrap(s) for s in entry.body.stmts), entry.body.span)
+    new = dataclasses.replace(entry, body=body)
+    return dataclasses.replace(canonical, functions=tuple(new if f is entry else f for f in canonical.functions))
+
+
 def _top_level_decls(entry: ir.Function) -> dict[str, ir.Decl]:
     return {s.name: s for s in entry.body.stmts if isinstance(s, ir.Decl)}
 
@@ -155,6 +198,7 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
                       given: set[str] = frozenset()) -> ir.Module:
     """`given`: parameters whose extent the user stated (used even for gathered arrays)."""
     canonical = inline_parallel_helpers(canonical, target)      # their loops are kernels too
+    canonical = wrap_serial_vector_loops(canonical)
     entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
     if len(entries) != 1:
         return canonical                                   # Offload reports this

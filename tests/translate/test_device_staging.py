@@ -88,3 +88,11 @@ def test_increment_through_a_pointer_keeps_its_parentheses():
     p = ir.Var("p", Pointer(I32))
     s = ir.Assign(ir.Deref(p, p.type.to), "+", ir.Const(1, p.type.to, "1"))
     assert Printer().simple(s) == "(*p)++"
+
+
+def test_a_serial_loop_of_vector_operations_becomes_one_block():
+    result = translate(CORPUS / "vnni/scatter_add_rows.cpp", "cuda", examples=2,
+                       extents={"src": "n_src * dim", "out": "n_out * dim"})
+    assert result.verified, result.header()
+    kernel = result.text[result.text.index("scatter_add_rows_f32_loop_2("):]
+    assert "for (int i = 0; i < n_src; i++)" in kernel.split("}\n\n")[0]     # rows in order, on the device
