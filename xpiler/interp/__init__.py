@@ -48,6 +48,8 @@ class Interpreter:
         # which block wrote each byte (run() returns the owned elements in `owned`)
         self.sample_blocks = sample_blocks
         self.owned: dict[str, np.ndarray] = {}
+        # expression and statement closures of this module's IR, shared by all its machines
+        self.compiled: dict = {}
 
     # ---- host entry ---------------------------------------------------------------------------
     def run(self, entry: str, inputs: dict) -> dict[str, np.ndarray]:

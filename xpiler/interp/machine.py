@@ -7,6 +7,8 @@ touch active lanes only, so guards like `if (i < n)` behave as on hardware.
 """
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from xpiler import ir
@@ -15,7 +17,7 @@ from xpiler.types import (Array, DType, Fragment, Opaque, Pointer, Scalar, Space
                           VecKind, Vector, Void, common, promote, sizeof)
 
 from . import intrinsics
-from .memory import Buffer, Memory, MemoryFault, Ptr, find_races
+from .memory import Buffer, Memory, MemoryFault, Ptr, find_races, register_dtype
 from .values import (FragmentValue, VarRef, c_div, c_mod, convert, np_dtype, select, vector_width)
 
 MAX_LOOP_ITERATIONS = 50_000_000
@@ -46,11 +48,13 @@ MEMORY_SPACES = (Space.SHARED, Space.SRAM, Space.NRAM, Space.WRAM, Space.LDRAM, 
 
 
 class Loop:
-    __slots__ = ("stop", "broke")
+    __slots__ = ("stop", "broke", "stopped", "any_broke")
 
     def __init__(self, lanes: int):
         self.stop = np.zeros(lanes, bool)      # lanes that did break or continue this iteration
         self.broke = np.zeros(lanes, bool)
+        self.stopped = False                   # some lane is set in `stop` (may be stale-true)
+        self.any_broke = False                 # some lane is set in `broke` (may be stale-true)
 
 
 class Machine:
@@ -72,6 +76,11 @@ class Machine:
         self.shared_cache: dict = {}
         self._globals: dict | None = None
         self.collapsed: set[int] = set()          # loops inside an `omp ... collapse(k)` nest
+        # expressions compiled to closures (shared by every machine of one interpreter run)
+        cache = getattr(runtime, "compiled", None)
+        self.compiled: dict = cache if isinstance(cache, dict) else {}
+        self._count_mask = None                   # count(): the last mask counted and its popcount
+        self._count_n = 0
 
     # ---- errors -------------------------------------------------------------------------------
     def where(self, lane: int | None) -> str:
@@ -160,10 +169,13 @@ class Machine:
 
     # ---- statements ---------------------------------------------------------------------------
     def live(self, mask: np.ndarray) -> np.ndarray:
-        m = mask & ~self.frame.returned
+        """`mask` less the lanes that returned or stopped this loop iteration (the same object
+        when no lane did: masks are never changed in place)."""
+        returned = self.frames[-1].returned
+        m = mask & ~returned if returned.any() else mask
         loop = self.loops[-1] if self.loops else None
-        if loop is not None:
-            m &= ~loop.stop
+        if loop is not None and loop.stopped:
+            m = m & ~loop.stop
         return m
 
     def run_block(self, stmts, mask: np.ndarray) -> None:
@@ -207,7 +219,10 @@ class Machine:
             raise self.fault(s.span, e) from None
 
     def exec(self, s: ir.Stmt, m: np.ndarray) -> None:
-        getattr(self, "s_" + type(s).__name__)(s, m)
+        f = self.compiled.get(id(s))
+        if f is None:
+            f = compile_stmt(self.compiled, s)
+        f(self, m)
 
     def s_Block(self, s: ir.Block, m) -> None:
         self.frame.scopes.append({})
@@ -424,15 +439,21 @@ class Machine:
         c = self.truth(self.eval(s.cond, m))
         then_m = m & c
         if then_m.any():
-            self.frame.scopes.append({})
-            self.exec(s.then, then_m)
-            self.frame.scopes.pop()
+            if type(s.then) is ir.Block:           # the block opens its own scope
+                self.exec(s.then, then_m)
+            else:
+                self.frame.scopes.append({})
+                self.exec(s.then, then_m)
+                self.frame.scopes.pop()
         if s.other is not None:
             else_m = self.live(m & ~c)
             if else_m.any():
-                self.frame.scopes.append({})
-                self.exec(s.other, else_m)
-                self.frame.scopes.pop()
+                if type(s.other) is ir.Block:
+                    self.exec(s.other, else_m)
+                else:
+                    self.frame.scopes.append({})
+                    self.exec(s.other, else_m)
+                    self.frame.scopes.pop()
 
     def s_For(self, s: ir.For, m) -> None:
         if (id(s) in self.collapsed or any(p.startswith(("omp parallel for", "omp simd")) for p in s.pragmas)) \
@@ -442,37 +463,95 @@ class Machine:
         try:
             for st in s.init:
                 self.exec(st, m)
-            self.iterate(s, m, s.cond, s.step, check_first=True)
+            self.iterate(s, m, s.cond, s.step, check_first=True,
+                         loop_vars={d.name for d in s.init if isinstance(d, ir.Decl)})
         finally:
             self.frame.scopes.pop()
 
-    def iterate(self, s, m, cond, step=(), check_first: bool = True) -> None:
+    def iterate(self, s, m, cond, step=(), check_first: bool = True, loop_vars=frozenset()) -> None:
         """The common loop: test `cond` for the active lanes, run the body, retire lanes that
-        broke or returned, run `step`; until no lane is active."""
+        broke or returned, run `step`; until no lane is active.
+
+        `loop_vars` are the variables the for-statement declares: only lanes still in the loop
+        can read them, so a step that gives every active lane the same value keeps them uniform
+        (one value, shape ()) instead of merging per lane."""
         loop = Loop(self.L)
         self.loops.append(loop)
         active = m.copy()
         first = True
         iterations = 0
+        body = s.body
+        body_is_block = type(body) is ir.Block
         try:
             while True:
                 if cond is not None and (check_first or not first):
-                    active = active & self.truth(self.eval(cond, active))
+                    c = self.eval(cond, active)
+                    if c.__class__ is np.ndarray and c.ndim == 0:      # uniform condition
+                        if not c:
+                            break
+                    else:
+                        active = active & self.truth(c)
                 first = False
                 if not active.any():
                     break
-                self.frame.scopes.append({})
-                self.exec(s.body, active)
-                self.frame.scopes.pop()
-                active = active & ~loop.broke & ~self.frame.returned
-                loop.stop[:] = False
+                if body_is_block:                 # the block opens its own scope
+                    self.exec(body, active)
+                else:
+                    scopes = self.frames[-1].scopes
+                    scopes.append({})
+                    self.exec(body, active)
+                    scopes.pop()
+                if loop.any_broke:
+                    active = active & ~loop.broke
+                returned = self.frames[-1].returned
+                if returned.any():
+                    active = active & ~returned
+                if loop.stopped:
+                    loop.stop[:] = False
+                    loop.stopped = False
                 for st in step:
-                    self.exec(st, active)
+                    if not (loop_vars and type(st) is ir.Assign and type(st.target) is ir.Var
+                            and st.target.name in loop_vars and self.uniform_step(st, active)):
+                        self.exec(st, active)
                 iterations += 1
                 if iterations > MAX_LOOP_ITERATIONS:
                     raise self.error(s.span, "loop ran more than 50 million iterations; giving up")
         finally:
             self.loops.pop()
+
+    def uniform_step(self, st: ir.Assign, m) -> bool:
+        """Run the step `v = e` / `v op= e` of a for-statement's own variable `v` (in the
+        innermost scope) when `v` is uniform; the new value stays uniform when it is one value.
+        Returns False (nothing done) when `v` is not a uniform scalar register."""
+        scope = self.frames[-1].scopes[-1]
+        name, t = st.target.name, st.target.type
+        old = scope.get(name)
+        if old.__class__ is not np.ndarray or old.ndim != 0 or not isinstance(t, Scalar):
+            return False
+        value = self.eval(st.value, m)
+        vtype = st.value.type
+        if st.op is not None:
+            key = ("step", id(st))
+            fast = self.compiled.get(key)
+            if fast is None:
+                fast = self.compiled[key] = _step_op(st)
+                self.compiled.setdefault("_nodes", []).append(st)
+            if fast is not False and value.__class__ is np.ndarray:
+                g, vtype = fast
+                value = g(self, m, old, value)
+                if value.__class__ is not np.ndarray:
+                    value = np.asarray(value)
+            else:
+                value, vtype = self.arith(st.op, old, t, value, vtype, st.span, m)
+        if isinstance(value, (Ptr, VarRef)):
+            self.store(st.target, value, vtype, m, st.span)
+            return True
+        value = self.coerce(value, vtype, t, st.span)
+        if value.__class__ is np.ndarray and value.ndim == 0:
+            scope[name] = value
+        else:
+            self.assign_var(name, value, m, t)
+        return True
 
     def parallel_loop(self, s: ir.For, m) -> bool:
         """Run a parallel loop `for (int v = a; v < b; v++)` with its iterations as extra lanes.
@@ -554,9 +633,12 @@ class Machine:
         loop = self.loops[-1]
         loop.broke |= m
         loop.stop |= m
+        loop.any_broke = loop.stopped = True
 
     def s_Continue(self, s, m) -> None:
-        self.loops[-1].stop |= m
+        loop = self.loops[-1]
+        loop.stop |= m
+        loop.stopped = True
 
     def s_Return(self, s: ir.Return, m) -> None:
         f = self.frame
@@ -573,11 +655,21 @@ class Machine:
 
     # ---- expressions --------------------------------------------------------------------------
     def truth(self, v) -> np.ndarray:
+        if v.__class__ is np.ndarray and v.shape == (self.L,):
+            return v if v.dtype == np.bool_ else v != 0
         if isinstance(v, Ptr):
             return np.broadcast_to(v.buffer is not None, (self.L,))
         return np.broadcast_to(np.asarray(v) != 0, (self.L,))
 
     def eval(self, e: ir.Expr, m):
+        f = self.compiled.get(id(e))
+        if f is None:
+            f = compile_expr(self.compiled, e)
+        v = f(self, m)
+        return _asarray(v) if v.__class__ is not _ndarray and isinstance(v, _npscalar) else v
+
+    def eval_node(self, e: ir.Expr, m):
+        """Evaluate `e` through its x_ method (the uncompiled path)."""
         v = getattr(self, "x_" + type(e).__name__)(e, m)
         return np.asarray(v) if isinstance(v, np.generic) else v
 
@@ -635,10 +727,19 @@ class Machine:
         value, _ = self.arith(e.op, a, e.left.type, b, e.right.type, e.span, m, result=e.type)
         return value
 
+    def popcount(self, m) -> int:
+        """Active lanes of mask `m` (remembered for the last mask asked: masks are not changed
+        in place once made)."""
+        if m is self._count_mask:
+            return self._count_n
+        n = int(np.count_nonzero(m))
+        self._count_mask, self._count_n = m, n
+        return n
+
     def count(self, m, width: int = 1) -> None:
         """Account simulated scalar operations (the benchmark's unit): active lanes x width."""
         if self.runtime is not None:
-            self.runtime.report.scalar_ops += int(np.count_nonzero(m)) * width
+            self.runtime.report.scalar_ops += self.popcount(m) * width
 
     def arith(self, op: str, a, at: Type, b, bt: Type, span, m, result: Type | None = None):
         """C arithmetic on values `a` (type at) and `b` (type bt) -> (value, type)."""
@@ -914,7 +1015,9 @@ class Machine:
             frame.scopes[0][p.name] = v
         self.frames.append(frame)
         try:
-            self.run_block(fn.body.stmts, np.ones(self.L, bool) if mask is None else mask)
+            # C arithmetic wraps and produces inf/NaN silently: no numpy warnings while it runs
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                self.run_block(fn.body.stmts, np.ones(self.L, bool) if mask is None else mask)
         finally:
             self.frames.pop()
         return frame.ret
@@ -982,7 +1085,6 @@ def _expand(v, outer: np.ndarray, L: int):
 
 
 def register_np(d: DType) -> np.dtype:
-    from .memory import register_dtype
     return register_dtype(d)
 
 
@@ -1024,3 +1126,369 @@ def _base_scalar(t: Type) -> DType:
     if isinstance(t, Scalar):
         return t.dtype
     raise XpilerError(None, f"not supported: initialised array of {t.c()}")
+
+
+# ---- compiled expressions ---------------------------------------------------------------------
+# Each expression node is turned once (per interpreter run) into a closure `f(machine, mask)` with
+# its type decisions (usual arithmetic conversions, register dtypes, element sizes) made up
+# front. A closure does what the node's x_ method does, with the same operation counts and the
+# same checks; nodes and cases without a closure here run through the x_ method.
+
+_STMT_METHODS: dict = {}
+_ARITH = {"+": np.add, "-": np.subtract, "*": np.multiply, "&": np.bitwise_and, "|": np.bitwise_or,
+          "^": np.bitwise_xor}
+_COMPARE = {"<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal,
+            "==": np.equal, "!=": np.not_equal}
+_PYOPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "&": operator.and_,
+          "|": operator.or_, "^": operator.xor, "<": operator.lt, ">": operator.gt,
+          "<=": operator.le, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
+_ndarray = np.ndarray
+_npscalar = np.generic
+_asarray = np.asarray
+
+
+def compile_expr(cache: dict, e: ir.Expr):
+    """The closure of `e`, from `cache` (keyed by node identity; the entry keeps the node alive)."""
+    hit = cache.get(id(e))
+    if hit is not None:
+        return hit
+    builder = _BUILDERS.get(type(e))
+    f = builder(cache, e) if builder is not None else None
+    if f is None:
+        f = _generic(e)
+    cache[id(e)] = f
+    cache.setdefault("_nodes", []).append(e)      # ids stay unique while the cache lives
+    return f
+
+
+def _generic(e):
+    def f(mc, m):
+        return mc.eval_node(e, m)
+    return f
+
+
+def _fast_convert(src: DType | None, dst: DType):
+    """convert(v, src, dst) with the decisions about `dst` made once. Values already of the target
+    dtype pass through (as in convert); a uniform value may come as a numpy scalar and then stays
+    one (Machine.eval turns numpy scalars into 0-d arrays at the end)."""
+    target = register_np(dst)
+    simple = dst is not DType.BOOL and dst is not DType.BF16
+    to_int = dst.is_int
+    ttype = target.type
+
+    def conv(v):
+        cls = v.__class__
+        if cls is _ndarray:
+            dt = v.dtype
+            if dt is target or dt == target:
+                return v
+            if simple and (not to_int or dt.kind != "f"):
+                return v.astype(target)              # what convert does for these
+        elif isinstance(v, _npscalar):
+            dt = v.dtype
+            if dt is target or dt == target:
+                return v
+            if simple and (not to_int or dt.kind != "f"):
+                return ttype(v)                      # a C cast, as astype
+        return convert(v, src, dst)
+    return conv
+
+
+def _c_const(cache, e: ir.Const):
+    v = np.asarray(e.value, np_dtype(e.type)) if isinstance(e.type, Scalar) else np.asarray(e.value)
+    v.flags.writeable = False                      # shared by every evaluation
+
+    def f(mc, m):
+        return v
+    return f
+
+
+def _c_enum(cache, e: ir.EnumConst):
+    v = np.asarray(e.value, np.int32)
+    v.flags.writeable = False
+
+    def f(mc, m):
+        return v
+    return f
+
+
+def _c_var(cache, e: ir.Var):
+    if isinstance(e.type, Opaque) and e.type.name == "function":
+        return None
+    name, span = e.name, e.span
+
+    def f(mc, m):
+        for scope in reversed(mc.frames[-1].scopes):
+            if name in scope:
+                value = scope[name]
+                break
+        else:
+            value = mc.lookup(name, span)
+        cls = value.__class__
+        if cls is _ndarray or cls is Ptr:
+            return value
+        if cls is Cell:
+            return mc.load(e, m)
+        return np.asarray(value) if isinstance(value, np.generic) else value
+    return f
+
+
+def _c_builtin(cache, e: ir.Builtin):
+    name = e.name
+
+    def f(mc, m):
+        value = mc.builtins.get(name)
+        if value is None:
+            return mc.eval_node(e, m)               # the error message
+        return np.asarray(value) if isinstance(value, np.generic) else value
+    return f
+
+
+def _binop(op: str, at: Type, bt: Type, span, result):
+    """`g(mc, m, a, b)`: Machine.arith(op, a, at, b, bt, ...)'s value, its type decisions made now."""
+    def general(mc, m, a, b):
+        value, _ = mc.arith(op, a, at, b, bt, span, m, result=result)
+        return value
+
+    if not (isinstance(at, Scalar) and isinstance(bt, Scalar)) or op in ("<<", ">>"):
+        return general
+    d = common(at.dtype, bt.dtype)
+    if d is DType.BOOL:
+        d = DType.I32
+    if d is DType.BF16 or (op not in _ARITH and op not in _COMPARE) or (op in "&|^" and d.is_float):
+        return general
+    cx, cy = _fast_convert(at.dtype, d), _fast_convert(bt.dtype, d)
+    pyop = _PYOPS[op]
+    rtype = register_np(d) if op in _ARITH else None
+
+    def g(mc, m, a, b):
+        ca, cb = a.__class__, b.__class__
+        if ca is Ptr or cb is Ptr:
+            return general(mc, m, a, b)
+        rt = mc.runtime
+        if rt is not None:
+            rt.report.scalar_ops += mc._count_n if m is mc._count_mask else mc.popcount(m)
+        # a uniform operand (0-d) is computed on as a numpy scalar: same dtype rules, less overhead
+        if ca is _ndarray and not a.ndim:
+            a = a[()]
+        if cb is _ndarray and not b.ndim:
+            b = b[()]
+        r = pyop(cx(a), cy(b))
+        if rtype is not None:
+            dt = r.dtype
+            if dt is not rtype and dt != rtype:
+                r = r.astype(rtype)
+        return r
+    return g
+
+
+def _c_binary(cache, e: ir.Binary):
+    if e.op in ("&&", "||"):
+        return None
+    fa, fb = compile_expr(cache, e.left), compile_expr(cache, e.right)
+    g = _binop(e.op, e.left.type, e.right.type, e.span, e.type)
+
+    def f(mc, m):
+        a = fa(mc, m)
+        return g(mc, m, a, fb(mc, m))
+    return f
+
+
+def _c_cast(cache, e: ir.Cast):
+    t = e.type
+    if not isinstance(t, Scalar):
+        return None
+    fv = compile_expr(cache, e.operand)
+    conv = _fast_convert(_dtype(e.operand.type), t.dtype)
+
+    def f(mc, m):
+        v = fv(mc, m)
+        if v.__class__ is _ndarray:
+            return conv(v)
+        if isinstance(v, VarRef):
+            return v
+        if isinstance(v, Ptr):
+            raise mc.error(e.span, "not supported: casting a pointer to an integer")
+        return conv(v)
+    return f
+
+
+def _c_index(cache, e: ir.Index):
+    t, bt = e.type, e.base.type
+    if not isinstance(t, Scalar) or isinstance(bt, Vector) or \
+            (isinstance(e.base, ir.Member) and isinstance(e.base.base.type, Fragment)):
+        return None
+    fb, fi = compile_expr(cache, e.base), compile_expr(cache, e.index)
+    size = _elem_size(t)
+    d = t.dtype
+    span = e.span
+    int64 = np.int64
+
+    def f(mc, m):
+        base = fb(mc, m)
+        if base.__class__ is not Ptr:
+            raise mc.error(span, "not supported: indexing a value that is not in memory")
+        idx = fi(mc, m)
+        if idx.__class__ is _ndarray:
+            idx = idx.astype(int64)
+        elif isinstance(idx, _npscalar):
+            idx = int64(idx)
+        else:
+            idx = np.asarray(idx).astype(int64)
+        offsets = base.offsets + idx * size
+        if offsets.__class__ is not _ndarray:
+            offsets = _asarray(offsets)
+        ptr = Ptr(base.buffer, offsets, base.elem_size)
+        mc.count(m, 1)
+        try:
+            return mc.memory.load(ptr, d, m)
+        except MemoryFault as err:
+            raise mc.fault(span, err) from None
+    return f
+
+
+def _c_ternary(cache, e: ir.Ternary):
+    fc, ft, fo = compile_expr(cache, e.cond), compile_expr(cache, e.then), compile_expr(cache, e.other)
+    vector = isinstance(e.type, Vector)
+
+    def f(mc, m):
+        c = mc.truth(fc(mc, m))
+        tm, fm = m & c, m & ~c
+        a = ft(mc, tm) if tm.any() else None
+        b = fo(mc, fm) if fm.any() else None
+        if a is None:
+            return mc.coerce(b, e.other.type, e.type)
+        if b is None:
+            return mc.coerce(a, e.then.type, e.type)
+        a = mc.coerce(a, e.then.type, e.type)
+        b = mc.coerce(b, e.other.type, e.type)
+        if isinstance(a, Ptr) or isinstance(b, Ptr):
+            if a.buffer is not b.buffer:
+                raise mc.error(e.span, "not supported: a pointer that points into different buffers "
+                                       "in different threads")
+            return Ptr(a.buffer, np.where(c, a.offsets, b.offsets), a.elem_size)
+        return np.where(c if not vector else c[:, None], a, b)
+    return f
+
+
+_BUILDERS = {ir.Const: _c_const, ir.EnumConst: _c_enum, ir.Var: _c_var, ir.Builtin: _c_builtin,
+             ir.Binary: _c_binary, ir.Cast: _c_cast, ir.Index: _c_index, ir.Ternary: _c_ternary}
+
+
+# ---- compiled statements ----------------------------------------------------------------------
+
+def compile_stmt(cache: dict, s: ir.Stmt):
+    hit = cache.get(id(s))
+    if hit is not None:
+        return hit
+    builder = _STMT_BUILDERS.get(type(s))
+    f = builder(cache, s) if builder is not None else None
+    if f is None:
+        method = _STMT_METHODS.get(type(s))
+        if method is None:
+            method = _STMT_METHODS[type(s)] = getattr(Machine, "s_" + type(s).__name__)
+
+        def f(mc, m):
+            method(mc, s, m)
+    cache[id(s)] = f
+    cache.setdefault("_nodes", []).append(s)
+    return f
+
+
+def _c_exprstmt(cache, s: ir.ExprStmt):
+    fe = compile_expr(cache, s.expr)
+
+    def f(mc, m):
+        fe(mc, m)
+    return f
+
+
+def _step_op(st: ir.Assign):
+    """(g, result type) of a compound assignment's operator on scalars, or False."""
+    t, vt = st.target.type, st.value.type
+    if st.op not in _ARITH or not isinstance(t, Scalar) or not isinstance(vt, Scalar):
+        return False
+    d = common(t.dtype, vt.dtype)
+    if d is DType.BOOL:
+        d = DType.I32
+    if d is DType.BF16 or (st.op in "&|^" and d.is_float):
+        return False
+    return _binop(st.op, t, vt, st.span, None), Scalar(d)
+
+
+def _c_store_index(cache, s: ir.Assign):
+    """`p[i] = v` of a scalar element in memory."""
+    target, t = s.target, s.target.type
+    fv, fb, fi = compile_expr(cache, s.value), compile_expr(cache, target.base), compile_expr(cache, target.index)
+    vtype, span = s.value.type, s.span
+    size = _elem_size(t)
+    int64 = np.int64
+
+    def f(mc, m):
+        value = fv(mc, m)
+        if value.__class__ is not _ndarray and isinstance(value, _npscalar):
+            value = _asarray(value)
+        base = fb(mc, m)
+        if base.__class__ is not Ptr:
+            raise mc.error(target.span, "not supported: indexing a value that is not in memory")
+        idx = fi(mc, m)
+        idx = (idx if idx.__class__ is _ndarray else np.asarray(idx)).astype(int64)
+        mc.store_at(Ptr(base.buffer, base.offsets + idx * size, base.elem_size), t, value, vtype, m, span)
+    return f
+
+
+def _c_assign(cache, s: ir.Assign):
+    """`x = v` and `x op= v` on a scalar register variable (others: Machine.s_Assign)."""
+    target, t = s.target, s.target.type
+    if isinstance(target, ir.Index) and s.op is None and isinstance(t, Scalar) \
+            and not isinstance(target.base.type, Vector):
+        return _c_store_index(cache, s)
+    if not isinstance(target, ir.Var) or not isinstance(t, Scalar) or not isinstance(s.value.type, Scalar):
+        return None
+    fv = compile_expr(cache, s.value)
+    vtype = s.value.type
+    g = None
+    if s.op is not None:
+        if s.op not in _ARITH:
+            return None
+        d = common(t.dtype, vtype.dtype)
+        if d is DType.BOOL:
+            d = DType.I32
+        if d is DType.BF16 or (s.op in "&|^" and d.is_float):
+            return None
+        g = _binop(s.op, t, vtype, s.span, None)
+        vtype = Scalar(d)
+        ft = compile_expr(cache, target)
+    conv = _fast_convert(vtype.dtype, t.dtype)
+    name, span = target.name, s.span
+
+    def f(mc, m):
+        value = fv(mc, m)
+        if g is not None:
+            value = g(mc, m, ft(mc, m), value)
+        if value.__class__ is not _ndarray and isinstance(value, _npscalar):
+            value = _asarray(value)
+        for scope in reversed(mc.frames[-1].scopes):
+            if name in scope:
+                old = scope[name]
+                break
+        else:
+            return mc.store(target, value, vtype, m, span)
+        if old.__class__ is not _ndarray or value.__class__ is not _ndarray:
+            if isinstance(old, Cell):
+                return mc.store_at(old.ptr, t, value, vtype, m, span)
+            return mc.store(target, value, vtype, m, span)
+        value = conv(value)
+        if value.__class__ is not _ndarray:           # (convert returns arrays; keep the check)
+            return mc.store(target, value, vtype, m, span)
+        if mc.popcount(m) == mc.L and m.ndim == 1:
+            scope[name] = np.broadcast_to(value, _shape(old, value)).copy() \
+                if value.shape != old.shape else value
+        elif value.shape == old.shape and old.ndim == 1 and m.shape == old.shape:
+            scope[name] = np.where(m, value, old)
+        else:
+            mc.assign_var(name, value, m, t)
+    return f
+
+
+_STMT_BUILDERS = {ir.ExprStmt: _c_exprstmt, ir.Assign: _c_assign}

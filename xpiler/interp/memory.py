@@ -36,6 +36,8 @@ class Buffer:
     atomic_log: bool = False
     high: int = 0                         # one past the highest byte ever accessed
     owner: np.ndarray | None = None       # sampling: per byte, 1 + the block that wrote it
+    # `init` was seen not all set and nothing was written since (spares loads the full scan)
+    init_partial: bool = False
 
     @classmethod
     def zeros(cls, name: str, space: Space, nbytes: int, initialised: bool = False) -> "Buffer":
@@ -66,13 +68,18 @@ class Ptr:
         return Ptr(self.buffer, self.offsets + np.asarray(delta, np.int64), self.elem_size)
 
 
+_SIZES = {d: d.size for d in DType}
+_STORAGE = {d: (np.dtype(np.uint16) if d is BF16 else d.np) for d in DType}
+_REGISTER = {d: (np.dtype(np.float32) if d is BF16 else d.np) for d in DType}
+
+
 def storage_dtype(d: DType) -> np.dtype:
-    return np.dtype(np.uint16) if d is BF16 else d.np
+    return _STORAGE[d]
 
 
 def register_dtype(d: DType) -> np.dtype:
     """How values of `d` are held in registers (bfloat16 is computed in float32)."""
-    return np.dtype(np.float32) if d is BF16 else d.np
+    return _REGISTER[d]
 
 
 def bf16_to_f32(bits: np.ndarray) -> np.ndarray:
@@ -112,6 +119,8 @@ class Memory:
         self.uninitialised_reads: list[tuple[str, int]] = []
         self.numbered: list[Buffer | None] = [None]          # buffer number 0 is the null pointer
         self.lane_block: np.ndarray | None = None           # sampling: block number of each lane
+        self._lanes_mask: np.ndarray | None = None
+        self._lanes_of: np.ndarray | None = None
 
     def encode_pointer(self, ptr: Ptr) -> np.ndarray:
         """A pointer value as the 64-bit integer stored when a program keeps pointers in memory."""
@@ -164,8 +173,59 @@ class Memory:
                 raise MemoryFault(f"misaligned {what} of '{buf.name}': byte offset {bad} is not a "
                                   f"multiple of {size}")
 
+    def active_lanes(self, mask: np.ndarray) -> np.ndarray:
+        """Indices of the set lanes of a 1-D mask (remembered for the last mask: masks are not
+        changed in place once made)."""
+        if mask is self._lanes_mask:
+            return self._lanes_of
+        lanes = mask.nonzero()[0]
+        self._lanes_mask, self._lanes_of = mask, lanes
+        return lanes
+
+    def _load1(self, ptr: Ptr, d: DType, mask: np.ndarray) -> np.ndarray:
+        """load() of one element per lane with a per-lane mask: the same checks, on 1-D starts."""
+        size = _SIZES[d]
+        L = mask.shape[0]
+        lanes = self.active_lanes(mask)
+        offsets = ptr.offsets
+        starts = (offsets[lanes] if offsets.ndim else np.full(lanes.shape, offsets, np.int64)) \
+            if lanes.size != L or offsets.ndim == 0 else offsets
+        if starts.dtype != np.int64:
+            starts = starts.astype(np.int64)
+        self._check(ptr, starts, size, lanes, "read")
+        buf = ptr.buffer
+        values = buf.as_array(_STORAGE[d])[starts // size if size > 1 else starts]
+        if buf.init is not None and starts.size:
+            ok = buf.init[starts]
+            if not ok.all():
+                bad = int(starts[~ok][0])
+                self.uninitialised_reads.append((buf.name, bad // size))
+            elif not buf.init_partial:
+                if buf.init.all():
+                    buf.init = None                   # fully written: stop tracking
+                else:
+                    buf.init_partial = True
+        if self.check_races and buf.log is not None:
+            buf.log.append((np.array(starts), np.repeat(lanes, 1), False, size))
+        if buf.owner is not None and self.lane_block is not None and starts.size:
+            owners = buf.owner[starts]
+            mine = self.lane_block[lanes] + 1
+            if np.any((owners != 0) & (owners != mine)):
+                raise MemoryFault("blocks communicate through global memory (a block reads what "
+                                  "another wrote): this kernel cannot be run on a sample of blocks")
+        if d is BF16:
+            values = bf16_to_f32(values)
+        if lanes.size == L:
+            return values
+        out = np.zeros(L, _REGISTER[d])
+        out[lanes] = values
+        return out
+
     def load(self, ptr: Ptr, d: DType, mask: np.ndarray, count: int = 1) -> np.ndarray:
         """Load `count` elements of type `d` per active lane -> (L,) or (L, count); inactive lanes 0."""
+        if count == 1 and mask.ndim == 1 and ptr.buffer is not None and \
+                (ptr.offsets.ndim == 0 or ptr.offsets.shape == mask.shape):
+            return self._load1(ptr, d, mask)
         size = d.size
         L = mask.shape[0] if mask.ndim else (ptr.offsets.shape[0] if ptr.offsets.ndim else 1)
         full = mask.ndim == 0 or (ptr.offsets.ndim == 1 and mask.all())
@@ -180,8 +240,11 @@ class Memory:
             if not ok.all():
                 bad = int(starts[~ok][0])
                 self.uninitialised_reads.append((buf.name, bad // size))
-            elif buf.init.all():
-                buf.init = None                       # fully written: stop tracking
+            elif not buf.init_partial:
+                if buf.init.all():
+                    buf.init = None                   # fully written: stop tracking
+                else:
+                    buf.init_partial = True
         if self.check_races and buf.log is not None:
             buf.log.append((starts.ravel(), np.repeat(lanes, count), False, size))
         if buf.owner is not None and self.lane_block is not None and starts.size:
@@ -222,6 +285,7 @@ class Memory:
             vals = np.asarray(vals).astype(storage_dtype(d), copy=False)
         buf.as_array(storage_dtype(d))[starts // size] = vals
         if buf.init is not None:
+            buf.init_partial = False
             for b in range(size):
                 buf.init[starts + b] = True
         if buf.owner is not None and self.lane_block is not None:
@@ -243,10 +307,11 @@ class Memory:
         sb, db = src.buffer, dst.buffer
         sb.high, db.high = max(sb.high, s0 + n), max(db.high, t0 + n)
         if sb.init is not None and not sb.init[s0:s0 + n].all():
-            bad = s0 + int(np.flatnonzero(~sb.init[s0:s0 + n])[0])
+            bad = s0 + int(np.argmin(sb.init[s0:s0 + n]))          # the first unwritten byte
             self.uninitialised_reads.append((sb.name, bad))
         db.data[t0:t0 + n] = sb.data[s0:s0 + n]
         if db.init is not None:
+            db.init_partial = False
             db.init[t0:t0 + n] = True if sb.init is None else sb.init[s0:s0 + n]
             if n == db.nbytes and sb.init is None:
                 db.init = None                        # fully written: stop tracking
@@ -288,6 +353,7 @@ class Memory:
             if src.buffer.owner is not None and dst.buffer.owner is not None:
                 dst.buffer.owner[t] = src.buffer.owner[s]
             if dst.buffer.init is not None:
+                dst.buffer.init_partial = False
                 dst.buffer.init[t] = True if src.buffer.init is None else src.buffer.init[s]
 
 
