@@ -223,6 +223,7 @@ def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: lis
     rng = np.random.default_rng(seed)
     names = size_params(a.entry)
     ran, rejected, last = 0, 0, None
+    last_cost, last_volume = None, 1.0
     start = time.perf_counter()
     for attempt in range(examples * 4):
         if ran >= examples or (ran and time.perf_counter() - start > budget_s):
@@ -234,6 +235,11 @@ def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: lis
             # the first examples use small sizes: cheap, and where tails show up
             hi = min(hi, max(lo, 4 * (attempt + 1))) if not (sizes and n in sizes) else hi
             drawn[n] = int(rng.integers(lo, hi + 1))
+        volume = float(np.prod([max(1, v) for v in drawn.values()])) if drawn else 1.0
+        if ran and last_cost is not None and \
+                time.perf_counter() - start + last_cost * volume / last_volume > budget_s:
+            continue                       # this draw would overrun the budget (cost ~ sizes)
+        t0 = time.perf_counter()
         run = probe_run(a, drawn, np.random.default_rng(seed + attempt))
         if run is None:
             rejected += 1
@@ -257,6 +263,7 @@ def differential(a, b, examples: int, sizes: dict | None, seed: int, checks: lis
             return None
         ran += 1
         last = (copy(in_b), out_a)
+        last_cost, last_volume = time.perf_counter() - t0, volume
     if ran == 0:
         checks.append(Check("interpreter differential test", "skip",
                             f"no valid inputs found ({rejected} size draws fault in the source; give --size)"))
