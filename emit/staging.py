@@ -27,7 +27,7 @@ from xpiler.diagnostics import XpilerError
 from xpiler.irutil import walk
 from xpiler.types import BOOL, I32, U64, Array, Pointer, Scalar, Type, Void
 
-from .offload import ALLOC, VOID_PTR, inline_parallel_helpers, DevicePointers, host_statements, is_parallel, pointer_root
+from .offload import ALLOC, VOID_PTR, Uniquify, inline_parallel_helpers, DevicePointers, host_statements, is_parallel, pointer_root
 from .scoped import free_vars, substitute
 
 ExtentOf = Callable[[str], "ir.Expr | None"]
@@ -202,7 +202,9 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
     entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
     if len(entries) != 1:
         return canonical                                   # Offload reports this
-    entry = entries[0]
+    entry = Uniquify(entries[0]).function(entries[0])     # one name, one variable (a launch block
+    canonical = dataclasses.replace(canonical, functions=tuple(    # may redeclare a parameter's name)
+        entry if f is entries[0] else f for f in canonical.functions))
     arrays = host_arrays(entry, DevicePointers(entry).device)
     if not arrays:
         return canonical

@@ -20,6 +20,8 @@ from xpiler.irutil import binary, const, transform, walk
 from xpiler.types import (BOOL, DType, F32, I32, Array, Fragment, Pointer, Scalar, Space, Type,
                           Vector, scalar)
 
+from xpiler.inline import CallInliner
+
 from .host import dim_values, lift_host
 
 SHUFFLES = {"__shfl_sync": "idx", "__shfl": "idx", "__shfl_up_sync": "up", "__shfl_up": "up",
@@ -69,7 +71,10 @@ def lift_simt(module: ir.Module) -> ir.Module:
         if f.kind is ir.FuncKind.HOST and _launches(f.body):
             functions.append(lift_host(f, instantiate))
         elif f.kind is ir.FuncKind.DEVICE and _is_plain(f):
-            functions.append(dataclasses.replace(f, kind=ir.FuncKind.HOST, qualifiers=frozenset({"static", "inline"})))
+            # plain helpers are kept as functions: their device-only calls (__ldg, conversions)
+            # need the same rewriting as the kernels' bodies get in Instance.prepare
+            functions.append(dataclasses.replace(f, body=transform(f.body, plain_c_call), kind=ir.FuncKind.HOST,
+                                                 qualifiers=frozenset({"static", "inline"})))
     return ir.Module(ir.Platform.VNNI, tuple(functions), (), ("<math.h>", "<string.h>", "<stdlib.h>"),
                      (), module.typedefs, module.filename)
 
@@ -301,8 +306,20 @@ class Instance:
                 if s.space is Space.SHARED:
                     out.append(self.shared_decl(s))
                     continue
-                if s.name in self.varying or s.name in self.assigned or isinstance(s.type, Array):
-                    region.append(self.replicate_decl(s))
+                # a decl initialised from a replicated variable (an inlined helper's result,
+                # `T r = <local assigned in a thread loop>`) is per-thread too: at block level
+                # the replicated name would be read as a whole array
+                reads_replicated = s.init is not None and any(
+                    isinstance(n, ir.Var) and n.name in self.replicated for n in walk(s.init))
+                if s.name in self.varying or s.name in self.assigned or isinstance(s.type, Array) \
+                        or reads_replicated:
+                    init = self.replicate_decl(s)
+                    if s.init is not None and self.is_split(init):
+                        # `T v = __shfl_*(...)`: snapshot, split, then read, as for any statement
+                        pre, init = self.split_shuffles(init)
+                        region.extend(pre)
+                        flush()
+                    region.append(init)
                     continue
                 flush()
                 out.append(s)
@@ -769,67 +786,13 @@ def _loop(var: str, extent: ir.Expr, body: ir.Stmt, pragmas=()) -> ir.For:
                   (ir.Assign(v, "+", const(1)),), body if isinstance(body, ir.Block) else ir.Block((body,)), pragmas)
 
 
-class Inliner:
+class Inliner(CallInliner):
     """Inline calls of device functions that use thread built-ins, barriers or collectives, so
     that fission sees every split point. Such a function may return only at its end."""
 
     def __init__(self, module: ir.Module):
-        self.module = module
-        self.count = 0
-
-    def target(self, c: ir.Call) -> ir.Function | None:
-        f = self.module.function(c.callee)
-        if f is None or f.body is None or f.kind is ir.FuncKind.KERNEL or _is_plain(f):
-            return None
-        return f
-
-    def run(self, body: ir.Block) -> ir.Block:
-        for _ in range(8):
-            if not any(isinstance(n, ir.Call) and self.target(n) for n in walk(body)):
-                return body
-            body = transform(body, self.stmt)
-        raise cannot(body.span, "device functions nested more than 8 deep")
-
-    def stmt(self, s):
-        if not isinstance(s, ir.Stmt) or isinstance(s, (ir.Block, ir.If, ir.For, ir.While, ir.Switch)):
-            if isinstance(s, (ir.If, ir.For, ir.While)) and s.cond is not None and \
-                    any(isinstance(n, ir.Call) and self.target(n) for n in walk(s.cond)):
-                raise cannot(s.span, "a call of a device function with barriers or shuffles in a condition")
-            return s
-        pre: list[ir.Stmt] = []
-
-        def fix(e):
-            if isinstance(e, ir.Call) and self.target(e):
-                return self.expand(e, pre)
-            return e
-        new = transform(s, fix)
-        return pre + [new] if pre else s
-
-    def expand(self, c: ir.Call, pre: list) -> ir.Expr:
-        f = self.target(c)
-        self.count += 1
-        prefix = f"__in{self.count}_"
-        names = {p.name for p in f.params} | {n.name for n in walk(f.body) if isinstance(n, ir.Decl)}
-
-        def rename(n):
-            if isinstance(n, ir.Var) and n.name in names:
-                return dataclasses.replace(n, name=prefix + n.name)
-            if isinstance(n, ir.Decl) and n.name in names:
-                return dataclasses.replace(n, name=prefix + n.name)
-            return n
-        stmts = list(transform(f.body, rename).stmts)
-        result = None
-        if stmts and isinstance(stmts[-1], ir.Return):
-            result = stmts.pop().value
-        if any(isinstance(n, ir.Return) for st in stmts for n in walk(st)):
-            raise cannot(c.span, f"inlining '{f.name}': a 'return' before its end")
-        for p, a in zip(f.params, c.args):
-            pre.append(ir.Decl(prefix + p.name, p.type, a, span=c.span))
-        pre.extend(stmts)
-        if result is None:
-            return ir.Const(0, I32, "0")
-        pre.append(ir.Decl(prefix + "result", f.ret, result, span=c.span))
-        return ir.Var(prefix + "result", f.ret, c.span)
+        super().__init__(module, lambda f: f.kind is not ir.FuncKind.KERNEL and not _is_plain(f),
+                         "a call of a device function with barriers or shuffles in a condition")
 
 
 class ReturnToFlag:

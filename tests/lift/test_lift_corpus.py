@@ -11,9 +11,11 @@ from xpiler.printer import print_module
 from tests.corpus_support import assert_outputs_match, corpus
 
 LIFTS = {
-    "cuda": "add_f4 concat_channels conv2d_nchw conv2d_nhwc depthwise_conv gather_rows gelu_f16 gemm_tiled "
-            "gemm_wmma gemv_sigmoid layernorm mha_wmma pool2d reduce_sum_max rmsnorm_f16 softmax_rows "
-            "transpose",
+    "cuda": "add_f4 batchnorm_infer_f4 bmm_tiled concat_channels conv1d_ncl conv2d_nchw conv2d_nhwc "
+            "deform_attn_single_scale dense_wmma depthwise_conv gated_mlp_silu gather_rows gelu_f16 "
+            "gemm_tiled gemm_wmma gemv_sigmoid gqa_attention instancenorm layernorm mha_wmma pool2d "
+            "pool2d_nhwc_min_sum reduce_rows_mean_min reduce_sum_max rmsnorm_f16 scatter_add_rows "
+            "softmax_rows sub_sign_sin transpose",
     "hip": "add_act batchnorm_nhwc bmm_mfma_f32 concat conv1d conv2d_nchw conv2d_nhwc_lds deform_attn "
            "dense_bias depthwise_conv eltwise_sub_sign_sin gated_mlp_silu gather gemm_lds gemm_mfma_f16 "
            "gemm_mfma_f32 gemv gqa_attention instancenorm layernorm mha_bshd pool2d pool2d_nhwc_min_sum "

@@ -361,11 +361,12 @@ class Machine:
         walk(init, t)
         base = _base_scalar(t)
         total = _count(t)
-        values = np.zeros(total, np_dtype(Scalar(base)))
+        values = np.zeros((self.L, total), np_dtype(Scalar(base)))     # items may differ per lane
         for i, e in enumerate(flat[:total]):
             if e is not None:
-                values[i] = convert(self.eval(e, m), _dtype(e.type), base).reshape(-1)[0]
-        self.memory.store(ptr, base, values[None, :], m, count=total)
+                v = np.asarray(convert(self.eval(e, m), _dtype(e.type), base))
+                values[:, i] = v if v.ndim == 0 or v.size == 1 else v.reshape(self.L)
+        self.memory.store(ptr, base, values, m, count=total)
 
     def s_Assign(self, s: ir.Assign, m) -> None:
         target = s.target
