@@ -43,7 +43,8 @@ def bundle(out: Path) -> None:
             text, how = k.source.read_text(), "corpus"
         else:
             try:
-                text, how = translate(k.source, "cuda", verify=False).text, f"translated from {k.platform}"
+                text = translate(k.source, "cuda", verify=False, extents=getattr(ref, "EXTENTS", None)).text
+                how = f"translated from {k.platform}"
             except Exception as e:                      # refused: recorded, not run
                 items.append(dict(name=name, kernel=k.id, how=f"translated from {k.platform}",
                                   refused=str(getattr(e, "message", e))[:200]))
@@ -87,9 +88,13 @@ def run(bundle_dir: Path, out: Path) -> int:
     from oracle import native
     out.mkdir(parents=True, exist_ok=True)
     items = json.loads((bundle_dir / "manifest.json").read_text())
-    gpu = subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"],
-                         capture_output=True, text=True).stdout.strip()
-    nvcc = subprocess.run(["nvcc", "--version"], capture_output=True, text=True).stdout.strip().splitlines()[-1:]
+    def tool(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+    gpu = tool(["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"]) or "no GPU found"
+    nvcc = tool(["nvcc", "--version"]).splitlines()[-1:]
     start = time.time()
 
     def build(item):
