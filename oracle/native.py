@@ -336,6 +336,8 @@ def compile_shared(source: str | Path, platform: str, extra_flags: tuple[str, ..
     text = Path(source).read_text() if isinstance(source, Path) else source
     text = prepare_source(text, platform)
     cmd = COMPILERS[platform] + list(extra_flags)
+    if platform == "bang":
+        cmd = cmd[:1] + _bang_precompiled(cmd) + cmd[1:]
     headers = _headers_digest() if platform != "vnni" else ""
     key = hashlib.sha256((text + "\0" + " ".join(cmd) + headers).encode()).hexdigest()[:24]
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -351,6 +353,32 @@ def compile_shared(source: str | Path, platform: str, extra_flags: tuple[str, ..
             raise NativeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")
         shutil.move(str(out), lib)
     return lib
+
+
+def _bang_precompiled(cmd: list[str]) -> list[str]:
+    """Flags that make g++ use a precompiled `bang.h` (built once per header version and flags,
+    in the cache): the emulation header is most of the compile time of a BANG output. Empty
+    (compile without) when the header cannot be precompiled."""
+    key = hashlib.sha256((_headers_digest() + " ".join(cmd)).encode()).hexdigest()[:16]
+    folder = CACHE_DIR / f"pch-bang-{key}"
+    flags = ["-I", str(folder), "-include", "bang.h", "-Winvalid-pch"]
+    if (folder / "bang.h.gch").exists():
+        return flags
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
+        shutil.copy(INCLUDE_DIR / "bang.h", Path(tmp) / "bang.h")     # g++ wants the header beside it
+        build = [c for c in cmd if c not in ("-shared", "-x", "c++")] + ["-x", "c++-header", "-w",
+                                                                          str(Path(tmp) / "bang.h"),
+                                                                          "-o", str(Path(tmp) / "bang.h.gch")]
+        if subprocess.run(build, capture_output=True).returncode != 0:
+            return []
+        try:
+            os.rename(tmp, folder)                   # atomic: concurrent builders race harmlessly
+        except OSError:
+            if not (folder / "bang.h.gch").exists():
+                return []
+        os.makedirs(tmp, exist_ok=True)              # for TemporaryDirectory's cleanup
+    return flags
 
 
 def _ctypes_args(params: list[str], inputs: dict, buffers: dict[str, np.ndarray]) -> list:
