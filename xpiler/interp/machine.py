@@ -845,22 +845,8 @@ class Machine:
             return ops[op](x, y).astype(register_np(vt.of))
 
     def x_Ternary(self, e: ir.Ternary, m):
-        c = self.truth(self.eval(e.cond, m))
-        tm, fm = m & c, m & ~c
-        a = self.eval(e.then, tm) if tm.any() else None
-        b = self.eval(e.other, fm) if fm.any() else None
-        if a is None:
-            return self.coerce(b, e.other.type, e.type)
-        if b is None:
-            return self.coerce(a, e.then.type, e.type)
-        a = self.coerce(a, e.then.type, e.type)
-        b = self.coerce(b, e.other.type, e.type)
-        if isinstance(a, Ptr) or isinstance(b, Ptr):
-            if a.buffer is not b.buffer:
-                raise self.error(e.span, "not supported: a pointer that points into different buffers "
-                                         "in different threads")
-            return Ptr(a.buffer, np.where(c, a.offsets, b.offsets), a.elem_size)
-        return np.where(c if not isinstance(e.type, Vector) else c[:, None], a, b)
+        return ternary_lanes(self, e, self.truth(self.eval(e.cond, m)), m,
+                             lambda tm: self.eval(e.then, tm), lambda fm: self.eval(e.other, fm))
 
     def x_Cast(self, e: ir.Cast, m):
         v = self.eval(e.operand, m)
@@ -1350,26 +1336,29 @@ def _c_index(cache, e: ir.Index):
 
 def _c_ternary(cache, e: ir.Ternary):
     fc, ft, fo = compile_expr(cache, e.cond), compile_expr(cache, e.then), compile_expr(cache, e.other)
-    vector = isinstance(e.type, Vector)
 
     def f(mc, m):
-        c = mc.truth(fc(mc, m))
-        tm, fm = m & c, m & ~c
-        a = ft(mc, tm) if tm.any() else None
-        b = fo(mc, fm) if fm.any() else None
-        if a is None:
-            return mc.coerce(b, e.other.type, e.type)
-        if b is None:
-            return mc.coerce(a, e.then.type, e.type)
-        a = mc.coerce(a, e.then.type, e.type)
-        b = mc.coerce(b, e.other.type, e.type)
-        if isinstance(a, Ptr) or isinstance(b, Ptr):
-            if a.buffer is not b.buffer:
-                raise mc.error(e.span, "not supported: a pointer that points into different buffers "
-                                       "in different threads")
-            return Ptr(a.buffer, np.where(c, a.offsets, b.offsets), a.elem_size)
-        return np.where(c if not vector else c[:, None], a, b)
+        return ternary_lanes(mc, e, mc.truth(fc(mc, m)), m, lambda tm: ft(mc, tm), lambda fm: fo(mc, fm))
     return f
+
+
+def ternary_lanes(mc, e: ir.Ternary, c, m, then, other):
+    """`c ? then : other` per lane: each side evaluated only on the lanes that take it."""
+    tm, fm = m & c, m & ~c
+    a = then(tm) if tm.any() else None
+    b = other(fm) if fm.any() else None
+    if a is None:
+        return mc.coerce(b, e.other.type, e.type)
+    if b is None:
+        return mc.coerce(a, e.then.type, e.type)
+    a = mc.coerce(a, e.then.type, e.type)
+    b = mc.coerce(b, e.other.type, e.type)
+    if isinstance(a, Ptr) or isinstance(b, Ptr):
+        if a.buffer is not b.buffer:
+            raise mc.error(e.span, "not supported: a pointer that points into different buffers "
+                                   "in different threads")
+        return Ptr(a.buffer, np.where(c, a.offsets, b.offsets), a.elem_size)
+    return np.where(c if not isinstance(e.type, Vector) else c[:, None], a, b)
 
 
 _BUILDERS = {ir.Const: _c_const, ir.EnumConst: _c_enum, ir.Var: _c_var, ir.Builtin: _c_builtin,
