@@ -28,6 +28,16 @@ SIMD_HEADERS = {"<immintrin.h>", "<x86intrin.h>", "<zmmintrin.h>", "<omp.h>"}
 INCLUDES = ("<math.h>", "<stdint.h>", "<string.h>", "<stdlib.h>")
 
 
+SIMD_CONSTANT_PREFIXES = ("_CMP_", "_MM_CMPINT_", "_MM_FROUND_")
+
+
+def _spell_simd_constants(n):
+    """Predicate constants of immintrin.h by value: the canonical form includes no SIMD header."""
+    if isinstance(n, ir.Const) and isinstance(n.text, str) and n.text.startswith(SIMD_CONSTANT_PREFIXES):
+        return ir.Const(n.value, n.type, str(n.value), n.span)
+    return n
+
+
 def lift_vnni(module: ir.Module) -> ir.Module:
     """The canonical module of a vnni module: every defined function lifted, register helpers inlined."""
     inline = {f.name for f in module.functions if f.body is not None and _register_interface(f)}
@@ -43,7 +53,7 @@ def lift_vnni(module: ir.Module) -> ir.Module:
         if inline:
             _check_inlinable_calls(body, inline)
             body = RegisterInliner(module, inline).run(transform(body, _blocks))
-        body = Loops().block(body)
+        body = transform(Loops().block(body), _spell_simd_constants)
         functions.append(detensorize(dataclasses.replace(f, body=body)))
     for g in module.globals:
         if holds_registers(g.type):

@@ -34,6 +34,13 @@ NAMED_CONSTANTS: dict[str, tuple[float | int, Type]] = {
     "CHAR_BIT": (8, I32), "SCHAR_MAX": (127, I32), "SCHAR_MIN": (-128, I32),
     "SHRT_MAX": (32767, I32), "SHRT_MIN": (-32768, I32), "UCHAR_MAX": (255, I32),
 }
+# AVX-512 compare predicates (immintrin.h / avxintrin.h values)
+NAMED_CONSTANTS.update({f"_CMP_{name}": (value, I32) for value, name in enumerate(
+    "EQ_OQ LT_OS LE_OS UNORD_Q NEQ_UQ NLT_US NLE_US ORD_Q EQ_UQ NGE_US NGT_US FALSE_OQ NEQ_OQ GE_OS "
+    "GT_OS TRUE_UQ EQ_OS LT_OQ LE_OQ UNORD_S NEQ_US NLT_UQ NLE_UQ ORD_S EQ_US NGE_UQ NGT_UQ FALSE_OS "
+    "NEQ_OS GE_OQ GT_OQ TRUE_US".split())})
+NAMED_CONSTANTS.update({f"_MM_CMPINT_{name}": (value, I32) for value, name in enumerate(
+    "EQ LT LE FALSE NE NLT NLE TRUE".split())})
 
 _ENUMS: dict[str, list[str]] = {
     "cudaMemcpyKind": ["cudaMemcpyHostToHost", "cudaMemcpyHostToDevice", "cudaMemcpyDeviceToHost",
