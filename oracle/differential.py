@@ -210,11 +210,6 @@ def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: i
     return inputs, buffers, extents
 
 
-def probe_lengths(p: Program, sizes: dict, rng: np.random.Generator) -> dict[str, int] | None:
-    run = probe_run(p, sizes, rng)
-    return None if run is None else {k: v.size for k, v in run[1].items()}
-
-
 def compare(a_out: dict, b_out: dict, a: Program, b: Program, inputs_b: dict) -> Mismatch | None:
     for pa, pb in zip(a.params, b.params):
         if pa.name not in a_out:

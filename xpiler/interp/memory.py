@@ -195,6 +195,17 @@ class Memory:
         self._check(ptr, starts, size, lanes, "read")
         buf = ptr.buffer
         values = buf.as_array(_STORAGE[d])[starts // size if size > 1 else starts]
+        self._record_read(buf, starts, lanes, size, 1)
+        if d is BF16:
+            values = bf16_to_f32(values)
+        if lanes.size == L:
+            return values
+        out = np.zeros(L, _REGISTER[d])
+        out[lanes] = values
+        return out
+
+    def _record_read(self, buf, starts: np.ndarray, lanes: np.ndarray, size: int, count: int) -> None:
+        """The checks of a read: never-written bytes, the race log, sampled blocks' ownership."""
         if buf.init is not None and starts.size:
             ok = buf.init[starts]
             if not ok.all():
@@ -206,20 +217,13 @@ class Memory:
                 else:
                     buf.init_partial = True
         if self.check_races and buf.log is not None:
-            buf.log.append((np.array(starts), np.repeat(lanes, 1), False, size))
+            buf.log.append((np.array(starts).ravel(), np.repeat(lanes, count), False, size))
         if buf.owner is not None and self.lane_block is not None and starts.size:
             owners = buf.owner[starts]
-            mine = self.lane_block[lanes] + 1
+            mine = np.repeat(self.lane_block[lanes] + 1, count).reshape(starts.shape)
             if np.any((owners != 0) & (owners != mine)):
                 raise MemoryFault("blocks communicate through global memory (a block reads what "
                                   "another wrote): this kernel cannot be run on a sample of blocks")
-        if d is BF16:
-            values = bf16_to_f32(values)
-        if lanes.size == L:
-            return values
-        out = np.zeros(L, _REGISTER[d])
-        out[lanes] = values
-        return out
 
     def load(self, ptr: Ptr, d: DType, mask: np.ndarray, count: int = 1) -> np.ndarray:
         """Load `count` elements of type `d` per active lane -> (L,) or (L, count); inactive lanes 0."""
@@ -235,24 +239,7 @@ class Memory:
         self._check(ptr, starts, size, lanes, "read")
         buf = ptr.buffer
         values = buf.as_array(storage_dtype(d))[starts // size if size > 1 else starts]
-        if buf.init is not None and starts.size:
-            ok = buf.init[starts]
-            if not ok.all():
-                bad = int(starts[~ok][0])
-                self.uninitialised_reads.append((buf.name, bad // size))
-            elif not buf.init_partial:
-                if buf.init.all():
-                    buf.init = None                   # fully written: stop tracking
-                else:
-                    buf.init_partial = True
-        if self.check_races and buf.log is not None:
-            buf.log.append((starts.ravel(), np.repeat(lanes, count), False, size))
-        if buf.owner is not None and self.lane_block is not None and starts.size:
-            owners = buf.owner[starts]
-            mine = np.repeat(self.lane_block[lanes] + 1, count).reshape(starts.shape)
-            if np.any((owners != 0) & (owners != mine)):
-                raise MemoryFault("blocks communicate through global memory (a block reads what "
-                                  "another wrote): this kernel cannot be run on a sample of blocks")
+        self._record_read(buf, starts, lanes, size, count)
         if d is BF16:
             values = bf16_to_f32(values)
         if full and lanes.size == L:
