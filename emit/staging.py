@@ -203,7 +203,8 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
     if len(entries) != 1:
         return canonical                                   # Offload reports this
     entry = Uniquify(entries[0]).function(entries[0])     # one name, one variable (a launch block
-    canonical = dataclasses.replace(canonical, functions=tuple(    # may redeclare a parameter's name)
+    entry = _propagate_pointer_copies(entry)                # may redeclare a parameter's name)
+    canonical = dataclasses.replace(canonical, functions=tuple(
         entry if f is entries[0] else f for f in canonical.functions))
     arrays = host_arrays(entry, DevicePointers(entry).device)
     if not arrays:
@@ -275,6 +276,37 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
     new_entry = dataclasses.replace(entry, body=ir.Block(tuple(new_body), entry.body.span))
     return dataclasses.replace(canonical, functions=tuple(new_entry if f is entry else f
                                                           for f in canonical.functions))
+
+
+def _propagate_pointer_copies(entry: ir.Function) -> ir.Function:
+    """Replace local pointers that only copy another pointer variable (`float* a = __arg0;`, as a
+    lifted launch passes its arguments) by that variable, when neither is ever assigned: a
+    parallel loop then names the caller's array itself, whose extent is known (names are unique
+    after `Uniquify`)."""
+    assigned = {n.target.name for n in walk(entry.body) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var)}
+    assigned |= {n.operand.name for n in walk(entry.body)
+                 if isinstance(n, ir.AddressOf) and isinstance(n.operand, ir.Var)}
+    copies: dict[str, ir.Expr] = {}
+    for n in walk(entry.body):
+        if isinstance(n, ir.Decl) and isinstance(n.type, Pointer) and isinstance(n.init, ir.Var) \
+                and isinstance(n.init.type, Pointer) and n.init.type.to == n.type.to \
+                and n.name not in assigned and n.init.name not in assigned:
+            copies[n.name] = n.init
+    if not copies:
+        return entry
+    for name in list(copies):                          # follow chains: a -> __arg0 -> A
+        seen = {name}
+        while isinstance(copies[name], ir.Var) and copies[name].name in copies and copies[name].name not in seen:
+            seen.add(copies[name].name)
+            copies[name] = copies[copies[name].name]
+
+    def drop(s):
+        if isinstance(s, ir.Decl) and s.name in copies:
+            return []
+        return s
+    from xpiler.irutil import transform
+    body = substitute(transform(entry.body, drop), copies)
+    return dataclasses.replace(entry, body=body)
 
 
 def _alloc_size(e: ir.Expr | None) -> ir.Expr | None:

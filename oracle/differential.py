@@ -196,7 +196,8 @@ def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = P
 
 def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH):
     """(inputs, buffers, elements touched per pointer parameter: 0 when untouched) of one run on
-    large random arrays, or None when the program faults."""
+    large random arrays, or None when the program faults or returns never-written memory in an
+    array (a fixed-shape launcher copying back more than its kernel wrote)."""
     inputs = synthesize(p.entry, sizes, rng, {q.name: length for q in p.params if isinstance(q.type, Pointer)})
     interp = Interpreter(p.module)
     try:
@@ -205,9 +206,34 @@ def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: i
         Machine(p.module, interp.memory, 1, runtime=interp).run_function(p.entry, args)
     except XpilerError:
         return None
+    if interp.memory.undefined_results:
+        return None                        # it returns memory nobody wrote: undefined here
     extents = {q.name: -(-buffers[q.name].high // inputs[q.name].dtype.itemsize)
                for q in p.params if isinstance(q.type, Pointer)}
     return inputs, buffers, extents
+
+
+DEVICE_PAD = 1 << 26           # bytes every device allocation gets while measuring a footprint
+
+
+def device_footprint(p: Program, sizes: dict, rng: np.random.Generator) -> dict[str, tuple[int, int]] | None:
+    """Device buffer (the launcher's pointer variable) -> (bytes the launcher allocated, bytes the
+    run touched), from one run with every device allocation padded to DEVICE_PAD bytes (so the
+    kernels run whatever the sizes), or None when even that run faults."""
+    inputs = synthesize(p.entry, sizes, rng, {q.name: PROBE_LENGTH for q in p.params if isinstance(q.type, Pointer)})
+    interp = Interpreter(p.module, pad_device=DEVICE_PAD)
+    try:
+        args, _ = interp.bind(p.entry, inputs, Space.HOST)
+        from xpiler.interp.machine import Machine
+        Machine(p.module, interp.memory, 1, runtime=interp).run_function(p.entry, args)
+    except XpilerError:
+        return None
+    out: dict[str, tuple[int, int]] = {}
+    for buf in interp.device_buffers:
+        if buf.name in out:
+            return None                    # one variable allocated twice: not a plain launcher
+        out[buf.name] = (int(buf.requested or 0), int(buf.high))
+    return out
 
 
 def compare(a_out: dict, b_out: dict, a: Program, b: Program, inputs_b: dict) -> Mismatch | None:
@@ -232,7 +258,11 @@ def compare(a_out: dict, b_out: dict, a: Program, b: Program, inputs_b: dict) ->
     return None
 
 
-def load_program(path: str | Path, platform: str | None = None, entry: str | None = None) -> Program:
+def load_program(path: str | Path, platform: str | None = None, entry: str | None = None,
+                 launch: str | None = None) -> Program:
+    """A file's program: its host entry, or for a device-only kernel the host entry
+    `<kernel>_kernel` xpiler adds (xpiler/launch.py), launched as `launch` says or by default."""
     from xpiler.grammar import parse_file
-    module = parse_file(path, platform)
+    from xpiler.launch import runnable
+    module, entry, _ = runnable(parse_file(path, platform), entry, launch)
     return Program(module, entry_of(module, entry), str(path))

@@ -62,6 +62,7 @@ _SCALAR_CTYPES = {
     np.dtype(np.float32): ctypes.c_float, np.dtype(np.float64): ctypes.c_double,
 }
 
+_BANG_STATIC = re.compile(r"\bstatic\s+(__nram__|__wram__|__ldram__)\b")   # the header's qualifier is static
 _BANG_LAUNCH = re.compile(r"(\b[A-Za-z_]\w*)\s*<<<\s*([^,>]+?)\s*,\s*([^,>]+?)\s*,\s*([^>]+?)\s*>>>\s*\(")
 
 
@@ -87,10 +88,12 @@ def cpu_runs_vnni() -> bool:
 def prepare_source(text: str, platform: str) -> str:
     """The source as the native compiler sees it.
 
-    bang: launches `k<<<dim, ktype, queue>>>(` become `XPILER_BANG_LAUNCH(k, dim, ktype, queue, `.
+    bang: launches `k<<<dim, ktype, queue>>>(` become `XPILER_BANG_LAUNCH(k, dim, ktype, queue, `;
+          `static __nram__` loses its `static` (the header's `__nram__` is `static thread_local`).
     cuda-cpu / hip-cpu: see `_simt_rewrite`.
     """
     if platform == "bang":
+        text = _BANG_STATIC.sub(r"\1", text)
         return _BANG_LAUNCH.sub(r"XPILER_BANG_LAUNCH(\1, \2, \3, \4, ", text)
     if platform in SIMT_PLATFORMS:
         return _simt_rewrite(text, platform)

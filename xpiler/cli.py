@@ -57,8 +57,9 @@ def _extents(items: list[str]) -> dict[str, str]:
 def _cmd_run(args) -> int:
     import numpy as np
     from xpiler.interp import Interpreter
-    from xpiler.oracle.differential import load_program, synthesize
-    program = load_program(args.src, args.platform, args.entry)
+    from xpiler.oracle.differential import load_program, probe_run, size_params, synthesize
+    from xpiler.oracle.verify import sizes_written_for
+    program = load_program(args.src, args.platform, args.entry, args.launch)
     inputs = {}
     if args.inputs:
         try:
@@ -73,6 +74,25 @@ def _cmd_run(args) -> int:
     for p in program.params:
         if p.name in inputs and np.ndim(inputs[p.name]) == 0:
             generated[p.name] = inputs[p.name][()]
+    missing = [p.name for p in program.params if isinstance(generated.get(p.name), np.ndarray)
+               and p.name not in inputs]
+    if missing and not args.check_races:
+        # arrays the user did not give: as long as the run touches (a fixed-shape or device-only
+        # kernel indexes more than the sizes suggest); printed cut to what the run touched
+        probe = lambda point: probe_run(program, point, np.random.default_rng(args.seed))
+        probed = probe(sizes)
+        unsized = [n for n in size_params(program.entry) if n not in sizes]
+        if probed is None and unsized:
+            # random sizes fault: a fixed-shape kernel; run it at the sizes it was written for
+            _, point = sizes_written_for(program, sizes, lambda p: probe(p) is not None, args.seed)
+            if point is not None:
+                print("sizes (the kernel's own, from its literals): "
+                      + ", ".join(f"{n}={point[n]}" for n in unsized))
+                sizes = point
+                probed = probe(point)
+        if probed is not None:
+            given = {k: v for k, v in generated.items() if k in inputs or not isinstance(v, np.ndarray)}
+            generated = {**probed[0], **{k: v for k, v in given.items() if k not in sizes}}
     interp = Interpreter(program.module, check_races=args.check_races, seed=args.seed)
     outputs = interp.run(program.entry.name, generated)
     report = interp.report
@@ -112,7 +132,8 @@ def _cmd_translate(args) -> int:
     if args.llm not in (None, "off"):
         raise UsageError(None, "--llm: the LLM assistant is not available in this version; use --llm off")
     result = translate(args.src, args.to, args.platform, examples=args.examples,
-                       sizes=_sizes(args.size), seed=args.seed, extents=_extents(args.extent))
+                       sizes=_sizes(args.size), seed=args.seed, extents=_extents(args.extent),
+                       entry=args.entry, launch=args.launch)
     if args.strict and not result.verified:
         print(result.header(), file=sys.stderr, end="")
         raise XpilerError(None, "--strict: the translation is not verified; nothing written")
@@ -152,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="elements the caller passes in pointer parameter NAME, as a C expression of the "
                          "integer parameters (needed when the kernel indexes NAME with values it reads, "
                          "as a gather does; otherwise derived by probing)")
+    tr.add_argument("--entry", help="the kernel of a device-only file (no host code) to translate, or the "
+                                    "host function to translate when the file has several")
+    tr.add_argument("--launch", metavar="SPEC", help="how a device-only kernel is launched: grid=X[xYxZ],"
+                    "block=X[xYxZ][,shared=BYTES] (cuda/hip) or union=N,tasks=T (bang); default: Union4 with "
+                    "16 tasks for bang, the kernel's __launch_bounds__ and guards for cuda/hip")
     tr.add_argument("--tune", choices=["none", "fast", "full"], default="none",
                     help="tuning (only 'none' in this version)")
     tr.add_argument("--llm", default="off", help="LLM endpoint for rewrite suggestions (off)")
@@ -160,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a kernel in the interpreter")
     run.add_argument("src")
     run.add_argument("--from", dest="platform")
-    run.add_argument("--entry", help="function to call (default: the host launcher / vnni kernel)")
+    run.add_argument("--entry", help="function to call (default: the host launcher / vnni kernel); a "
+                                     "kernel of a file without host code runs through <kernel>_kernel")
+    run.add_argument("--launch", metavar="SPEC", help="launch of a device-only kernel (see translate --launch)")
     run.add_argument("--inputs", help=".npz with arrays and scalars keyed by parameter name")
     run.add_argument("--outputs", help="write every array after the run to this .npz")
     run.add_argument("--size", action="append", help="NAME=VALUE for an integer parameter")

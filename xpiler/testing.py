@@ -4,9 +4,13 @@
     assert_equivalent("add.cu", "add.cpp", sizes={"n": (1, 5000)})
 
 Integer scalar parameters are sizes: hypothesis draws them (from `sizes`, a value or a (lo, hi)
-range per name; default 1..48) together with a seed for the array contents, runs both programs
+range per name; default 1..24) together with a seed for the array contents, runs both programs
 in the interpreter, compares every array (see xpiler.oracle.differential for the tolerance)
-and, on a difference, shrinks to a minimal failing case and reports it.
+and, on a difference, shrinks to a minimal failing case and reports it. Draws on which the
+first program itself faults are rejected, not reported. Before the draws, explicit examples:
+the sizes a fixed-shape kernel was written for (when random draws fault) and sizes that reach
+two tiles of every tiled loop of either program (oracle/sizes.py), so that a block-offset bug
+cannot hide behind sizes that fit in one tile.
 """
 from __future__ import annotations
 
@@ -14,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, given, seed as hseed, settings, strategies as st
+from hypothesis import HealthCheck, Phase, assume, example, given, seed as hseed, settings, strategies as st
 
+from xpiler.diagnostics import XpilerError
 from xpiler.oracle.differential import (DEFAULT_SIZE_RANGE, Mismatch, Program, check_compatible,
                                         compare, load_program, run_program, size_params,
                                         synthesize)
+from xpiler.oracle.sizes import crossing, shape_literals, tile_sizes, written_for
 
 __all__ = ["assert_equivalent", "find_counterexample", "Counterexample", "load_program"]
 
@@ -58,27 +64,70 @@ def find_counterexample(a, b, sizes: dict | None = None, examples: int = 30, see
     a, b = _as_program(a), _as_program(b)
     check_compatible(a, b)
     found: list[Counterexample] = []
+    copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+    runs: dict[tuple, object] = {}
+
+    def run_a(drawn: dict, data_seed: int):
+        """(inputs, outputs) of the first program, or None when it faults at these sizes."""
+        key = (tuple(sorted(drawn.items())), data_seed)
+        if key not in runs:
+            inputs = synthesize(a.entry, drawn, np.random.default_rng(data_seed), lengths)
+            try:
+                runs[key] = (inputs, run_program(a, copy(inputs)))
+            except XpilerError:
+                runs[key] = None
+        return runs[key]
 
     @hseed(seed)
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate, Phase.shrink])
     @given(drawn=_size_strategy(a, sizes), data_seed=st.integers(0, 2**16))
     def prop(drawn, data_seed):
-        rng = np.random.default_rng(data_seed)
-        inputs_a = synthesize(a.entry, drawn, rng, lengths)
+        ran = run_a(drawn, data_seed)
+        assume(ran is not None)
+        inputs_a, out_a = ran
         inputs_b = {pb.name: inputs_a[pa.name] for pa, pb in zip(a.params, b.params)}
-        out_a = run_program(a, {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs_a.items()})
         out_b = run_program(b, {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs_b.items()})
         mismatch = compare(out_a, out_b, a, b, inputs_a)
         if mismatch is not None:
             found.append(Counterexample(mismatch, dict(drawn), data_seed, a, b))
             raise AssertionError(mismatch.render(a.label, b.label))
 
+    for point in explicit_points(a, b, sizes, lambda p: run_a(p, 0) is not None):
+        prop = example(drawn=point, data_seed=0)(prop)
     try:
         prop()
     except AssertionError:
         return found[-1] if found else None
     return None
+
+
+def explicit_points(a: Program, b: Program, sizes: dict | None, valid) -> list[dict]:
+    """Size points tried before random draws: for a fixed-shape kernel (random draws fault), the
+    sizes it was written for; and points two tiles wide in every size parameter."""
+    names = size_params(a.entry)
+    if not names:
+        return []
+    user = sizes or {}
+    fixed = {n: v for n, v in user.items() if not isinstance(v, tuple)}
+    free = [n for n in names if n not in fixed]
+    rng = np.random.default_rng(0)
+    draws = [{n: fixed.get(n, int(rng.integers(*_range(user.get(n, DEFAULT_SIZE_RANGE))))) for n in names}
+             for _ in range(4)]
+    base = next((d for d in draws if valid(d)), None)
+    points = []
+    if base is None and free:
+        base = written_for(names, sorted(set(shape_literals(a.module)) | set(fixed.values())), valid, fixed)
+        return [base] if base is not None else []
+    if base is None:
+        return []
+    for t in tile_sizes(a.module, b.module):
+        points += crossing(free, [t], base, valid)
+    return points
+
+
+def _range(spec) -> tuple[int, int]:
+    return (spec[0], spec[1] + 1) if isinstance(spec, tuple) else (spec, spec + 1)
 
 
 def assert_equivalent(a, b, sizes: dict | None = None, examples: int = 30, seed: int = 0,

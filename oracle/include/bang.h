@@ -27,10 +27,13 @@
 #define __mlu_host__
 #define __mlu_func__ __attribute__((unused))
 #define __mlu_device__ __attribute__((unused))   // device function, or a GDRAM global
-// On-chip private memory: `thread_local` (static at block scope, also with `static` written).
-#define __nram__ thread_local
-#define __wram__ thread_local
-#define __ldram__ thread_local
+// On-chip private memory: `static thread_local`. Internal linkage: a file-scope buffer named like
+// a C library function (`__nram__ float stat[32];`) must not interpose it in the process that
+// loads the library. A `static` written before the qualifier is removed by
+// oracle/native.py (prepare_source), as `static static` would not compile.
+#define __nram__ static thread_local
+#define __wram__ static thread_local
+#define __ldram__ static thread_local
 // SRAM: one image per running union block (see xpiler_bang_cpu.h); `static __mlu_shared__`
 // would repeat `static` and is not accepted.
 #define __mlu_shared__ static

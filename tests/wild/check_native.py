@@ -90,18 +90,18 @@ def launch_wrapper(kernel: CorpusKernel, inputs: dict) -> str:
     for t, n in sig:
         if isinstance(inputs[n], np.ndarray):
             nb = inputs[n].nbytes
-            lines += [f"  void* d_{n} = 0; {malloc}(&d_{n}, {nb});",
-                      f"  {memcpy}(d_{n}, (void*){n}, {nb}, {h2d});"]
-            args.append(f"({t})d_{n}")
+            lines += [f"  void* __wild_d_{n} = 0; {malloc}(&__wild_d_{n}, {nb});",
+                      f"  {memcpy}(__wild_d_{n}, (void*){n}, {nb}, {h2d});"]
+            args.append(f"({t})__wild_d_{n}")
         else:
             args.append(n)
     if kernel.platform == "bang":
         union = int(launch.get("union", 1))
         kt = "cnrtFuncTypeBlock" if union == 0 else f"cnrtFuncTypeUnion{union}"
-        lines += ["  cnrtQueue_t q; cnrtQueueCreate(&q);",
-                  f"  cnrtDim3_t dim = {{{int(launch['tasks'])}, 1, 1}};",
-                  f"  {ref.ENTRY}<<<dim, {kt}, q>>>({', '.join(args)});",
-                  "  cnrtQueueSync(q); cnrtQueueDestroy(q);"]
+        lines += ["  cnrtQueue_t __wild_q; cnrtQueueCreate(&__wild_q);",
+                  f"  cnrtDim3_t __wild_dim = {{{int(launch['tasks'])}, 1, 1}};",
+                  f"  {ref.ENTRY}<<<__wild_dim, {kt}, __wild_q>>>({', '.join(args)});",
+                  "  cnrtQueueSync(__wild_q); cnrtQueueDestroy(__wild_q);"]
     else:
         g = ", ".join(str(int(v)) for v in (list(launch["grid"]) + [1, 1])[:3])
         b = ", ".join(str(int(v)) for v in (list(launch["block"]) + [1, 1])[:3])
@@ -111,7 +111,7 @@ def launch_wrapper(kernel: CorpusKernel, inputs: dict) -> str:
     for t, n in sig:
         if isinstance(inputs[n], np.ndarray):
             nb = inputs[n].nbytes
-            lines.append(f"  {memcpy}((void*){n}, d_{n}, {nb}, {d2h}); {free}(d_{n});")
+            lines.append(f"  {memcpy}((void*){n}, __wild_d_{n}, {nb}, {d2h}); {free}(__wild_d_{n});")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -35,8 +35,9 @@ class Report:
 
 class Interpreter:
     def __init__(self, module: ir.Module, check_races: bool = False, seed: int = 0,
-                 sample_blocks: int | None = None):
+                 sample_blocks: int | None = None, pad_device: int = 0):
         self.module = module
+        self.pad_device = pad_device     # device allocations get at least this many bytes
         self.memory = Memory(check_races)
         self.report = Report()
         self.warp_size = WARP_SIZE.get(module.platform, 32)
@@ -80,7 +81,10 @@ class Interpreter:
             if isinstance(p.type, Pointer):
                 if not isinstance(value, np.ndarray):
                     raise XpilerError(p.span, f"parameter '{p.name}' is a pointer: give an array")
-                buf = Buffer.from_array(p.name, space, value)
+                # a parameter declared as device memory (the host entry of a device-only kernel,
+                # xpiler/launch.py) receives the caller's device arrays
+                where = Space.GLOBAL if p.type.space is Space.GLOBAL else space
+                buf = Buffer.from_array(p.name, where, value)
                 if self.sample_blocks is not None:
                     buf.owner = np.zeros(buf.nbytes, np.int32)
                 buffers[p.name] = buf

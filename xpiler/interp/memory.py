@@ -35,6 +35,7 @@ class Buffer:
     log: list | None = None               # race checking: [(byte offsets, lanes, is_write)]
     atomic_log: bool = False
     high: int = 0                         # one past the highest byte ever accessed
+    requested: int | None = None          # bytes a (padded) device allocation asked for
     owner: np.ndarray | None = None       # sampling: per byte, 1 + the block that wrote it
     # `init` was seen not all set and nothing was written since (spares loads the full scan)
     init_partial: bool = False
@@ -117,6 +118,9 @@ class Memory:
     def __init__(self, check_races: bool = False):
         self.check_races = check_races
         self.uninitialised_reads: list[tuple[str, int]] = []
+        # copies of never-written bytes into a caller's (host) array: what the run returns there
+        # is undefined (a launcher copying back device memory its kernel never wrote)
+        self.undefined_results: list[tuple[str, int]] = []
         self.numbered: list[Buffer | None] = [None]          # buffer number 0 is the null pointer
         self.lane_block: np.ndarray | None = None           # sampling: block number of each lane
         self._lanes_mask: np.ndarray | None = None
@@ -296,6 +300,8 @@ class Memory:
         if sb.init is not None and not sb.init[s0:s0 + n].all():
             bad = s0 + int(np.argmin(sb.init[s0:s0 + n]))          # the first unwritten byte
             self.uninitialised_reads.append((sb.name, bad))
+            if db.space is Space.HOST:
+                self.undefined_results.append((db.name, t0 + bad - s0))
         db.data[t0:t0 + n] = sb.data[s0:s0 + n]
         if db.init is not None:
             db.init_partial = False

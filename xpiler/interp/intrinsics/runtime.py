@@ -43,7 +43,11 @@ def device_malloc(m, call, args, mask):
     name = call.args[0]
     while isinstance(name, (ir.Cast, ir.AddressOf)):
         name = name.operand
-    buf = Buffer.zeros(getattr(name, "name", "device buffer"), Space.GLOBAL, nbytes)
+    # padded allocations (`Interpreter(pad_device=...)`) measure what a kernel touches whatever
+    # the launcher allocates: oracle/sizes.py derives a fixed-shape kernel's sizes from them
+    pad = getattr(m.runtime, "pad_device", 0)
+    buf = Buffer.zeros(getattr(name, "name", "device buffer"), Space.GLOBAL, max(nbytes, pad))
+    buf.requested = nbytes
     if m.runtime.sample_blocks is not None:
         buf.owner = np.zeros(nbytes, np.int32)
     if m.memory.check_races:

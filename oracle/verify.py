@@ -1,0 +1,347 @@
+"""Verification of a translation, check by check (each recorded in the output's header).
+
+  1. the output parses with xpiler's own front end for the target;
+  2. differential test on the interpreter: source and output run on the same inputs and agree.
+     Sizes: random draws (from `--size` or a small default range), or, when every draw faults in
+     the source (a fixed-shape kernel), the sizes the kernel was written for and sizes around
+     them (oracle/sizes.py); plus one point that crosses two tiles of every tiled loop. Array
+     lengths are what the source touches (`probe_run`), lengthened to the extents a device
+     output assumes;
+  3. the target's real compiler accepts it (g++; nvcc; hipcc; g++ with the BANG emulation header);
+  4. where this machine can run the target (vnni natively; bang through the emulation header;
+     cuda/hip through the SIMT CPU emulation), the compiled output agrees with the interpreter;
+  5. a GPU/MLU output of a source with parallel work has device code (a kernel that runs).
+A check whose tool is missing is reported as not done (skip).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from xpiler import ir
+from xpiler.diagnostics import XpilerError
+from xpiler.irutil import walk
+
+from . import native
+from .differential import (DEFAULT_SIZE_RANGE, Program, UsageError, check_compatible, compare,
+                           device_footprint, entry_of, probe_run, random_array, run_program, size_params)
+from .sizes import crossing, device_allocations, shape_literals, tile_sizes, written_for
+
+EXTENSIONS = {ir.Platform.CUDA: ".cu", ir.Platform.HIP: ".hip", ir.Platform.BANG: ".mlu",
+              ir.Platform.VNNI: ".cpp"}
+NATIVE = {ir.Platform.VNNI: "vnni", ir.Platform.BANG: "bang", ir.Platform.CUDA: "cuda-cpu",
+          ir.Platform.HIP: "hip-cpu"}
+COMPILER = {ir.Platform.VNNI: "g++", ir.Platform.BANG: "g++ with the BANG emulation header",
+            ir.Platform.CUDA: "nvcc", ir.Platform.HIP: "hipcc"}
+DIFFERENTIAL = "interpreter differential test"
+
+
+@dataclass
+class Check:
+    name: str
+    status: str            # pass, fail, skip
+    detail: str = ""
+
+    def line(self) -> str:
+        return f"[{self.status}] {self.name}{': ' + self.detail if self.detail else ''}"
+
+
+def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: str,
+                       examples: int, sizes: dict | None, seed: int,
+                       extents: dict[str, ir.Expr] | None = None) -> list[Check]:
+    from xpiler.grammar import parse
+    checks: list[Check] = []
+    out_name = Path(src).stem + EXTENSIONS[target]
+    try:
+        out_module = parse(text, out_name, target)
+        checks.append(Check("parses with xpiler's front end", "pass"))
+    except XpilerError as e:
+        checks.append(Check("parses with xpiler's front end", "fail", e.message))
+        return checks
+    a = Program(module, entry_of(module), src)
+    b = Program(out_module, entry_of(out_module, a.entry.name), out_name)
+    device = device_code_check(module, out_module, target)
+    if device is not None:
+        checks.append(device)
+    example_inputs = differential(a, b, examples, sizes, seed, checks, extents=extents)
+    tool = NATIVE[target]
+    compiler = COMPILER[target]
+    real = {ir.Platform.CUDA: "cuda", ir.Platform.HIP: "hip"}.get(target)
+    if real is not None:
+        checks.append(real_compile(text, real))
+    elif native.available(tool):
+        checks.append(Check(f"compiles with {compiler}", "skip", native.available(tool)))
+    if native.available(tool) is not None:
+        checks.append(Check(f"native run ({tool})", "skip", native.available(tool)))
+        return checks
+    try:
+        lib = native.compile_shared(text, tool)
+        if real is None:
+            checks.append(Check(f"compiles with {compiler}", "pass"))
+    except native.NativeError as e:
+        checks.append(Check(f"compiles with {compiler}" if real is None else f"compiles for {tool}", "fail",
+                            str(e).splitlines()[-1][:200]))
+        return checks
+    if target is ir.Platform.VNNI and not native.cpu_runs_vnni():
+        checks.append(Check("native run", "skip", "this CPU lacks AVX-512 VNNI"))
+        return checks
+    if example_inputs is None:
+        checks.append(Check(f"native run ({tool})", "skip", "no valid example inputs"))
+        return checks
+    inputs, expected = example_inputs
+    try:
+        got = native.call(lib, b.entry.name, [p.name for p in b.params], inputs)
+    except native.NativeError as e:
+        checks.append(Check(f"native run ({tool})", "fail", str(e)[:200]))
+        return checks
+    mismatch = compare(got, expected, b, b, inputs)
+    checks.append(Check(f"native run ({tool}) agrees with the interpreter", "pass" if mismatch is None else "fail",
+                        "" if mismatch is None else mismatch.render("native", "interpreter").splitlines()[0]))
+    return checks
+
+
+def device_code_check(source: ir.Module, output: ir.Module, target: ir.Platform) -> Check | None:
+    """A GPU/MLU output must run its work on the device: fail when the source has parallel work
+    (kernels, or parallel loops) and the output launches no kernel."""
+    if target is ir.Platform.VNNI:
+        return None
+    launches = any(isinstance(n, ir.Launch) for f in output.functions if f.body is not None for n in walk(f.body))
+    parallel = bool(source.kernels) if source.platform is not ir.Platform.VNNI else any(
+        isinstance(n, ir.For) and any(p.startswith("omp parallel for") for p in n.pragmas)
+        for f in source.functions if f.body is not None for n in walk(f.body))
+    if launches:
+        return Check("device code", "pass", "the output launches its work as kernels")
+    if parallel:
+        return Check("device code", "fail", f"the source has parallel work but the {target.value} output "
+                                            f"launches no kernel (it would run on the host)")
+    return None
+
+
+class _Runs:
+    """Runs of the source and the output at size points, within a time budget; remembers what was
+    tested and keeps one (inputs, expected outputs) pair for the native check."""
+
+    def __init__(self, a: Program, b: Program, extents, seed: int, budget_s: float):
+        self.a, self.b, self.extents, self.seed = a, b, extents, seed
+        self.budget_s, self.start = budget_s, time.perf_counter()
+        self.rng = np.random.default_rng(seed)
+        self.ran, self.rejected, self.tested = 0, 0, []
+        self.failure: str | None = None
+        self.last = None
+        self.cost: tuple[float, float] | None = None       # (seconds, volume) of the last example
+        self.probes: dict[tuple, object] = {}
+        self.count = 0
+        self.times: list[tuple[float, float]] = []        # (volume, seconds) of each example
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def predicted(self, point: dict) -> float:
+        """Seconds an example at `point` should take: a power law in the product of the sizes,
+        fitted to the examples run so far (the interpreter runs threads and parallel loops as
+        lanes, so time grows more slowly than the volume; exponent between 0.3 and 1)."""
+        seconds, volume = self.cost
+        obs = [(v, s) for v, s in self.times if v > 1 and s > 0]
+        alpha = 1.0
+        if len({v for v, _ in obs}) >= 2:
+            x = np.log([v for v, _ in obs])
+            y = np.log([s for _, s in obs])
+            alpha = float(np.clip(np.polyfit(x, y, 1)[0], 0.3, 1.0))
+        return seconds * (_volume(point) / volume) ** alpha
+
+    def affordable(self, point: dict, budget_s: float | None = None) -> bool:
+        if self.cost is None:
+            return True
+        left = (budget_s if budget_s is not None else self.budget_s) - self.elapsed()
+        return self.predicted(point) <= max(left, 0.0)
+
+    def probe(self, point: dict):
+        key = tuple(sorted(point.items()))
+        if key not in self.probes:
+            self.count += 1
+            run = probe_run(self.a, point, np.random.default_rng(self.seed + self.count))
+            if run is not None and self.extents and not _lengthen(run[0], run[1], self.extents, point, self.rng):
+                run = None                 # the source touches more than the caller passes here
+            self.probes[key] = run
+        return self.probes[key]
+
+    def valid(self, point: dict) -> bool:
+        return self.affordable(point) and self.probe(point) is not None
+
+    def example(self, point: dict) -> bool:
+        """Run one example at `point`; False when the source faults there (a rejected point)."""
+        t0 = time.perf_counter()
+        run = self.probe(point)
+        if run is None:
+            self.rejected += 1
+            return False
+        inputs, out_a = run
+        copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+        in_b = {pb.name: inputs[pa.name] for pa, pb in zip(self.a.params, self.b.params)}
+        try:
+            out_b = run_program(self.b, copy(in_b))
+        except XpilerError as e:
+            self.failure = f"sizes {point}: the output faults: {e.message}"
+            return True
+        mismatch = compare(out_b, out_a, self.b, self.a, in_b)
+        if mismatch is not None:
+            detail = mismatch.render(self.b.label, self.a.label).replace("\n", "; ")
+            self.failure = f"sizes {point}: {detail[:300]}"
+            return True
+        self.ran += 1
+        self.tested.append(dict(point))
+        self.last = (copy(in_b), out_a)
+        self.cost = (time.perf_counter() - t0, _volume(point))
+        self.times.append((self.cost[1], self.cost[0]))
+        return True
+
+
+def _volume(point: dict) -> float:
+    return float(np.prod([max(1, int(v)) for v in point.values()])) if point else 1.0
+
+
+def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed: int, checks: list[Check],
+                 budget_s: float = 8.0, extents: dict[str, ir.Expr] | None = None):
+    """Run source and output on up to `examples` size points (see the module docstring); returns
+    one (inputs, expected outputs) pair for the native check, or None. `extents` (source parameter
+    -> element count over the sizes) are the array lengths the output's host entry assumes the
+    caller passes: arrays shorter than that are lengthened with random values."""
+    try:
+        check_compatible(a, b)
+    except UsageError as e:
+        checks.append(Check(DIFFERENTIAL, "fail", e.message))
+        return None
+    names = size_params(a.entry)
+    runs = _Runs(a, b, extents, seed, budget_s)
+    user = sizes or {}
+    fixed = {n: v for n, v in user.items() if not isinstance(v, tuple)}
+    how = "sizes from --size" if user else "random sizes"
+    # 1. random draws; the first ones small (cheap, and where tails show up)
+    for attempt in range(examples * 4):
+        if runs.ran >= examples or runs.failure or (runs.ran and runs.elapsed() > budget_s):
+            break
+        if attempt >= 6 and runs.ran == 0 and len(fixed) < len(names):
+            break                                 # every draw faults: a fixed-shape kernel
+        point = {}
+        for n in names:
+            lo, hi = _range(user.get(n, DEFAULT_SIZE_RANGE))
+            if n not in user:
+                hi = min(hi, max(lo, 4 * (attempt + 1)))
+            point[n] = int(runs.rng.integers(lo, hi + 1))
+        if runs.ran and not runs.affordable(point):
+            continue
+        runs.example(point)
+    # 2. a fixed-shape kernel: the sizes it was written for, then around them
+    pool = []
+    if runs.ran == 0 and not runs.failure and names and len(fixed) < len(names):
+        pool, point = sizes_written_for(a, fixed, runs.valid, seed)
+        if point is not None:
+            how = f"sizes the kernel was written for ({_show(point)}, from its literals) and around them"
+            runs.example(point)
+            for _ in range(examples * 3):
+                if runs.ran >= examples or runs.failure or runs.elapsed() > budget_s:
+                    break
+                near = {n: v if n in fixed else int(runs.rng.integers(v, v + max(2, v // 2) + 1))
+                        for n, v in point.items()}
+                if runs.affordable(near):
+                    runs.example(near)
+    # 3. at least one example beyond two tiles of every tiled loop (the source's and the output's)
+    crossed = ""
+    free = [n for n in names if n not in fixed]
+    if runs.ran and not runs.failure and free and not pool:      # (pool: a fixed shape)
+        extra = lambda p: runs.affordable(p, budget_s * 1.5) and runs.probe(p) is not None
+        for t in tile_sizes(a.module, b.module):
+            if any(all(int(p[n]) >= 2 * t for n in free) for p in runs.tested):
+                crossed += f"; crossing tiles of {t}"
+                continue
+            points = crossing(free, [t], runs.tested[-1], extra)
+            for p in points:
+                if not runs.failure:
+                    runs.example(p)
+            crossed += (f"; crossing tiles of {t}: {' / '.join(_show(p) for p in points)}" if points else
+                        f"; no example reaches two tiles of {t} (the source faults or is too slow there)")
+    if runs.failure:
+        checks.append(Check(DIFFERENTIAL, "fail", runs.failure))
+        return None
+    if runs.ran == 0:
+        checks.append(Check(DIFFERENTIAL, "skip", _no_valid_inputs(names, runs.rejected, pool)))
+        return None
+    shown = "; ".join(_show(p) for p in runs.tested[:6]) + ("; ..." if len(runs.tested) > 6 else "")
+    detail = f"{runs.ran} example(s)" + (f", {how}: {shown}" if names else "") + crossed
+    checks.append(Check(DIFFERENTIAL, "pass", detail))
+    return runs.last
+
+
+def sizes_written_for(a: Program, fixed: dict, valid, seed: int = 0) -> tuple[list[int], dict | None]:
+    """(the literal pool, a size point of it where `a` runs) for a fixed-shape kernel
+    (oracle/sizes.py); `fixed` are sizes the user gave."""
+    names = size_params(a.entry)
+    pool = sorted(set(shape_literals(a.module)) | set(fixed.values()))
+    footprint = lambda point: device_footprint(a, point, np.random.default_rng(seed))
+    return pool, written_for(names, pool, valid, fixed, footprint, device_allocations(a.entry))
+
+
+def _range(spec) -> tuple[int, int]:
+    return spec if isinstance(spec, tuple) else (spec, spec)
+
+
+def _show(point: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in point.items()) if point else "no sizes"
+
+
+def _no_valid_inputs(names: list[str], rejected: int, pool: list[int]) -> str:
+    if not names:
+        return f"no valid inputs found: the source faults ({rejected} run(s))"
+    guess = max(pool) if pool else 64
+    return (f"no valid inputs found: {rejected} size point(s) fault in the source, including points made of "
+            f"its literals {pool[:12]}; give the sizes it was written for, e.g. "
+            + " ".join(f"--size {n}={guess}" for n in names))
+
+
+def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: dict, rng) -> bool:
+    """Lengthen the arrays of a probed run to the extents the output assumes; False when the
+    source touched more than that (these sizes break the kernel's precondition)."""
+    from xpiler.types import DType
+    from .extents import evaluate
+    values = {k: int(v) for k, v in inputs.items() if not isinstance(v, np.ndarray)}
+    values.update(sizes)
+    for name, e in extents.items():
+        n = evaluate(e, values)
+        have = inputs.get(name)
+        if n is None or not isinstance(have, np.ndarray) or n == have.size:
+            continue
+        if n < have.size:
+            if have.size > 1:                  # (1: an untouched array's placeholder)
+                return False
+            continue
+        dtype = next(d for d in DType if d.np == have.dtype)
+        tail = random_array(dtype, n - have.size, rng).astype(have.dtype)
+        inputs[name] = np.concatenate([have, tail])
+        if name in outputs:
+            outputs[name] = np.concatenate([outputs[name], tail])
+    return True
+
+
+def real_compile(text: str, platform: str) -> Check:
+    """Compile-only check with nvcc or hipcc."""
+    tool = {"cuda": "nvcc", "hip": "hipcc"}[platform]
+    if shutil.which(tool) is None:
+        return Check(f"compiles with {tool}", "skip", f"{tool} not found")
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / ("k.cu" if platform == "cuda" else "k.hip")
+        src.write_text(text)
+        cmd = ["nvcc", "-arch=sm_80", "-c", str(src), "-o", str(Path(tmp) / "k.o")] if platform == "cuda" else \
+            ["hipcc", "--offload-arch=gfx90a", "-c", str(src), "-o", str(Path(tmp) / "k.o")]
+        env = dict(os.environ, HIP_PLATFORM="amd")
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        err = [line for line in proc.stderr.splitlines() if "error" in line][:1]
+        return Check(f"compiles with {tool}", "fail", (err[0] if err else proc.stderr[-200:]).strip()[:200])
+    return Check(f"compiles with {tool}", "pass")
