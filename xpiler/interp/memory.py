@@ -55,7 +55,11 @@ class Buffer:
         return self.data.size
 
     def as_array(self, dtype: np.dtype) -> np.ndarray:
-        return self.data.view(dtype)
+        """The whole elements of `dtype` the buffer holds (an allocation of 7 bytes holds one
+        float; accesses beyond it are refused by the bounds checks before they get here)."""
+        size = np.dtype(dtype).itemsize
+        usable = self.data.size - self.data.size % size
+        return (self.data if usable == self.data.size else self.data[:usable]).view(dtype)
 
 
 @dataclass(eq=False)
