@@ -152,6 +152,8 @@ def dim_values(config_expr: ir.Expr) -> list[ir.Expr]:
     e = config_expr
     if isinstance(e, ir.Var) and is_dim3(e.type):
         return [ir.Var(f"{e.name}_{c}", I32) for c in "xyz"]
+    if isinstance(e, ir.Call) and e.callee in ("dim3",) and len(e.args) == 1 and is_dim3(e.args[0].type):
+        return dim_values(e.args[0])                     # dim3(block): a copy
     if isinstance(e, ir.Call) and e.callee in ("dim3",):
         vals = [_int(a) for a in e.args]
         return vals + [const(1)] * (3 - len(vals))

@@ -14,7 +14,7 @@ import numpy as np
 from xpiler import ir
 from xpiler.diagnostics import Span, XpilerError
 from xpiler.types import (Array, DType, Fragment, Opaque, Pointer, Scalar, Space, Type, Unknown,
-                          VecKind, Vector, Void, common, promote, sizeof)
+                          VecKind, Vector, Void, common, promote, select_overload, sizeof)
 
 from . import intrinsics
 from .memory import Buffer, Memory, MemoryFault, Ptr, find_races, register_dtype
@@ -274,12 +274,14 @@ class Machine:
     def initial(self, t: Type, init: ir.Expr, m):
         if isinstance(init, ir.InitList):
             if isinstance(t, Vector):
-                width = vector_width(t)
-                out = np.zeros((1, width), np_dtype(t))
-                for i, item in enumerate(init.items[:width]):
+                # dim3's constructor defaults a missing extent to 1; aggregates zero the rest
+                out = np.full((1, t.lanes), 1 if t.name == "dim3" else 0, register_np(t.of))
+                for i, item in enumerate(init.items[:t.lanes]):
                     v = self.eval(item, m)
-                    out = np.broadcast_to(out, np.broadcast_shapes(out.shape, (np.size(v) if np.ndim(v) else 1, width))).copy()
-                    out[:, i] = convert(v, _dtype(item.type), t.of) if t.kind is not VecKind.SIMD else v
+                    out = np.broadcast_to(out, np.broadcast_shapes(out.shape, (np.size(v) if np.ndim(v) else 1, t.lanes))).copy()
+                    out[:, i] = convert(v, _dtype(item.type), t.of)
+                if t.kind is VecKind.SIMD:                 # registers are held as raw bytes
+                    out = np.ascontiguousarray(out.astype(t.of.np)).view(np.uint8)
                 return out
             if isinstance(t, Scalar) and init.items:
                 return convert(self.eval(init.items[0], m), _dtype(init.items[0].type), t.dtype)
@@ -304,6 +306,9 @@ class Machine:
 
     def construct(self, t: Type, args, m, span):
         if isinstance(t, Vector) and t.kind is VecKind.STRUCT:
+            if len(args) == 1 and isinstance(args[0].type, Vector) and args[0].type.lanes == t.lanes:
+                # a copy (`dim3(block)` with a dim3 `block`): every component, converted
+                return convert(np.asarray(self.eval(args[0], m)), args[0].type.of, t.of)
             vals = [convert(self.eval(a, m), _dtype(a.type), t.of) for a in args]
             default = 1 if t.name in ("dim3", "cnrtDim3_t") else 0
             vals += [np.asarray(default, np_dtype(t))] * (t.lanes - len(vals))
@@ -370,6 +375,8 @@ class Machine:
 
     def s_Assign(self, s: ir.Assign, m) -> None:
         target = s.target
+        if isinstance(s.value, ir.InitList) and s.op is None:      # C++ `v = {a, b}`: v = T{a, b}
+            return self.store(target, self.initial(target.type, s.value, m), target.type, m, s.span)
         value = self.eval(s.value, m)
         vtype = s.value.type
         if s.op is not None:
@@ -958,7 +965,7 @@ class Machine:
         raise self.error(e.span, "not supported: initializer list here")
 
     def x_Call(self, e: ir.Call, m):
-        fn = self.module.function(e.callee)
+        fn = self.called_function(e)
         if fn is not None and fn.body is not None:
             return self.call_function(fn, e, m)
         impl = intrinsics.lookup(e.callee, self.platform)
@@ -972,6 +979,22 @@ class Machine:
             return impl(self, e, args, m)
         except MemoryFault as err:
             raise self.fault(e.span, err) from None
+
+    def called_function(self, e: ir.Call) -> ir.Function | None:
+        """The function of the module a call runs: among overloads of one name, the one C++
+        selects for the argument types (the front end chose the call's type by the same rule)."""
+        key = ("callee", id(e))
+        if key in self.compiled:
+            return self.compiled[key]
+        fns = [f for f in self.module.functions if f.name == e.callee and f.body is not None]
+        fn = fns[0] if fns else self.module.function(e.callee)
+        if len(fns) > 1:
+            half = {ir.Platform.CUDA: "cuda", ir.Platform.HIP: "hip"}.get(self.platform)
+            index = select_overload([tuple(p.type for p in f.params) for f in fns],
+                                    [a.type for a in e.args], half)
+            fn = fns[index] if index is not None else fn
+        self.compiled[key] = fn
+        return fn
 
     def call_function(self, fn: ir.Function, e: ir.Call, m):
         if len(self.frames) > 64:
