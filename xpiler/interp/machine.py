@@ -84,7 +84,9 @@ class Machine:
 
     # ---- errors -------------------------------------------------------------------------------
     def where(self, lane: int | None) -> str:
-        if lane is None:
+        """Which thread or task `lane` is; empty when the access was not made per lane (a
+        collective such as a wmma load reports the element it was at, not a lane)."""
+        if lane is None or not 0 <= lane < self.L:
             return ""
         if self.platform in (ir.Platform.CUDA, ir.Platform.HIP) and "threadIdx.x" in self.builtins:
             t = [int(np.broadcast_to(self.builtins[f"threadIdx.{c}"], (self.L,))[lane]) for c in "xyz"]
