@@ -23,6 +23,7 @@ from xpiler.types import (DType, I32, I64, Opaque, Pointer, Scalar, Type, U32, U
                           VecKind, Void, scalar)
 
 from .atomics import form, updates
+from .plain_math import plain_math
 from .bang_memory import ALIGN, CHAR_PTR, TaskMemory
 from .offload import PARALLEL, Offload, Runtime, Site, const, is_parallel, pointer_root
 from .scalarize import scalarize
@@ -47,43 +48,6 @@ def cannot(span, what: str) -> XpilerError:
 
 
 # ---- math functions that are not standard C ------------------------------------------------------
-
-def _f32(v: float) -> ir.Const:
-    return ir.Const(v, scalar(DType.F32), f"{v!r}f")
-
-
-def plain_math(e):
-    """CUDA/HIP math spellings that BANG C lacks, as standard C (catalog math.toml)."""
-    if not isinstance(e, ir.Call):
-        return e
-    a, name, t = e.args, e.callee, e.type
-    renames = {"__expf": "expf", "__logf": "logf", "__sinf": "sinf", "__cosf": "cosf", "__powf": "powf",
-               "__fsqrt_rn": "sqrtf"}
-    if name in renames:
-        return dataclasses.replace(e, callee=renames[name])
-    if name == "rsqrtf":
-        return ir.Binary("/", _f32(1.0), ir.Call("sqrtf", a, t), t, e.span)
-    if name == "__frcp_rn":
-        return ir.Binary("/", _f32(1.0), a[0], t, e.span)
-    if name == "__fdividef":
-        return ir.Binary("/", a[0], a[1], t, e.span)
-    if name == "__saturatef":
-        return ir.Call("fminf", (ir.Call("fmaxf", (a[0], _f32(0.0)), t), _f32(1.0)), t, (), e.span)
-    if name.startswith("std::"):
-        name = name[5:]
-        if isinstance(t, Scalar) and t.dtype is DType.F32 and name not in ("max", "min", "abs"):
-            name += "f"
-        e = dataclasses.replace(e, callee=name)
-    if e.callee in ("max", "min", "abs") and isinstance(t, Scalar):
-        if t.dtype.is_float:
-            suffix = "f" if t.dtype is not DType.F64 else ""
-            return dataclasses.replace(e, callee={"max": "fmax", "min": "fmin", "abs": "fabs"}[e.callee] + suffix)
-        if e.callee == "abs":
-            return ir.Ternary(binary("<", a[0], const(0)), ir.Unary("-", a[0], t), a[0], t, e.span)
-        op = ">" if e.callee == "max" else "<"
-        return ir.Ternary(binary(op, a[0], a[1]), ir.Cast(a[0], t), ir.Cast(a[1], t), t, e.span)
-    return e
-
 
 # ---- device code --------------------------------------------------------------------------------
 

@@ -86,6 +86,10 @@ class CudaEmitter(Printer):
         out = []
         for g in m.globals:
             used_dev = any(_uses(f, g.name) for f in device)
+            if isinstance(g.type, Scalar) and g.storage & {"const", "constexpr"} and g.init is not None:
+                # an integral/float constant: a compile-time value both sides can use
+                out.append(dataclasses.replace(g, storage=frozenset({"constexpr"}), space=Space.LOCAL))
+                continue
             if used_dev and any(_uses(f, g.name) for f in functions if f not in device):
                 raise XpilerError(g.span, f"cannot translate the global '{g.name}' to {self.target.value}: "
                                           f"both host code and kernels use it")

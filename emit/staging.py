@@ -279,18 +279,22 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
 
 
 def _propagate_pointer_copies(entry: ir.Function) -> ir.Function:
-    """Replace local pointers that only copy another pointer variable (`float* a = __arg0;`, as a
-    lifted launch passes its arguments) by that variable, when neither is ever assigned: a
-    parallel loop then names the caller's array itself, whose extent is known (names are unique
-    after `Uniquify`)."""
+    """Replace host-level local pointers that only copy another pointer variable (`float* a =
+    __arg0;`, as a lifted launch passes its arguments) by that variable, when the copy is declared
+    once and neither is ever assigned: a parallel loop then names the caller's array itself, whose
+    extent is known."""
     assigned = {n.target.name for n in walk(entry.body) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var)}
     assigned |= {n.operand.name for n in walk(entry.body)
                  if isinstance(n, ir.AddressOf) and isinstance(n.operand, ir.Var)}
-    copies: dict[str, ir.Expr] = {}
+    declared: dict[str, int] = {}
     for n in walk(entry.body):
+        if isinstance(n, ir.Decl):
+            declared[n.name] = declared.get(n.name, 0) + 1
+    copies: dict[str, ir.Expr] = {}
+    for n in host_statements(entry.body):           # host code: kernels keep their own names
         if isinstance(n, ir.Decl) and isinstance(n.type, Pointer) and isinstance(n.init, ir.Var) \
                 and isinstance(n.init.type, Pointer) and n.init.type.to == n.type.to \
-                and n.name not in assigned and n.init.name not in assigned:
+                and declared[n.name] == 1 and n.name not in assigned and n.init.name not in assigned:
             copies[n.name] = n.init
     if not copies:
         return entry

@@ -6,22 +6,17 @@ intrinsics, so the output needs only <math.h>-level C++ (g++ -fopenmp; no -mavx5
 """
 from __future__ import annotations
 
+import dataclasses
+
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import walk
+from xpiler.irutil import transform, walk
 from xpiler.printer import Printer
-from xpiler.types import DType, Scalar, VecKind, Vector
+from xpiler.types import DType, Opaque, Scalar, VecKind, Vector
 
-HELPER_DEFINITIONS = {
-    "max": "\n".join(f"static inline {t} max({t} a, {t} b) {{ return a < b ? b : a; }}"
-                     for t in ("int", "unsigned", "long long", "unsigned long long", "float", "double")),
-    "min": "\n".join(f"static inline {t} min({t} a, {t} b) {{ return b < a ? b : a; }}"
-                     for t in ("int", "unsigned", "long long", "unsigned long long", "float", "double")),
-    "rsqrtf": "static inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }",
-    "__expf": "static inline float __expf(float x) { return expf(x); }",
-    "__logf": "static inline float __logf(float x) { return logf(x); }",
-    "__fdividef": "static inline float __fdividef(float x, float y) { return x / y; }",
-    "__saturatef": "static inline float __saturatef(float x) { return fminf(fmaxf(x, 0.0f), 1.0f); }",
+from .plain_math import plain_math
+
+HELPER_DEFINITIONS = {          # (CUDA/HIP math spellings become standard C: emit/plain_math.py)
     "__float_as_int": "static inline int __float_as_int(float f) { int i; memcpy(&i, &f, 4); return i; }",
     "__int_as_float": "static inline float __int_as_float(int i) { float f; memcpy(&f, &i, 4); return f; }",
     "__float_as_uint": "static inline unsigned __float_as_uint(float f) { unsigned i; memcpy(&i, &f, 4); return i; }",
@@ -93,7 +88,11 @@ class VnniEmitter(Printer):
 
     def module(self, m: ir.Module) -> str:
         out = self.preamble(m)
-        out += [self.typedef(name, t) for name, t in m.typedefs if isinstance(t, Vector)]
+        # every typedef and file-scope constant the kernels use (vector structs are typedef'd by
+        # the preamble; a user's alias of one would redefine it)
+        out += [self.typedef(name, t) for name, t in m.typedefs
+                if not isinstance(t, Opaque) and not (isinstance(t, Vector) and t.kind is VecKind.STRUCT)]
+        out += [self.decl(d) for d in m.globals]
         for f in m.functions:
             out.append("")
             out.append(self.function(f).replace("// kernel\n", "").replace("// host\n", ""))
@@ -113,4 +112,7 @@ def _all_nodes(m: ir.Module):
 
 
 def emit(canonical: ir.Module) -> str:
+    canonical = dataclasses.replace(canonical, functions=tuple(
+        dataclasses.replace(f, body=transform(f.body, plain_math)) if f.body is not None else f
+        for f in canonical.functions))
     return VnniEmitter().module(canonical)

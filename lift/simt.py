@@ -75,8 +75,18 @@ def lift_simt(module: ir.Module) -> ir.Module:
             # need the same rewriting as the kernels' bodies get in Instance.prepare
             functions.append(dataclasses.replace(f, body=transform(f.body, plain_c_call), kind=ir.FuncKind.HOST,
                                                  qualifiers=frozenset({"static", "inline"})))
-    return ir.Module(ir.Platform.VNNI, tuple(functions), (), ("<math.h>", "<string.h>", "<stdlib.h>"),
-                     (), module.typedefs, module.filename)
+    return ir.Module(ir.Platform.VNNI, tuple(functions), constant_globals(module),
+                     ("<math.h>", "<string.h>", "<stdlib.h>"), (), module.typedefs, module.filename)
+
+
+def constant_globals(module: ir.Module) -> tuple[ir.Decl, ...]:
+    """File-scope constants (`constexpr int N = 128;`, `static const float T[4] = {...}`) carried
+    into the canonical form as plain C constants: the kernels, and the output, need them.
+    (Other file-scope variables are device state that the lifter models where it can.)"""
+    from .bang import plain_spaces
+    keep = [g for g in module.globals if g.init is not None and g.storage & {"const", "constexpr"}
+            and g.space in (Space.LOCAL, Space.GLOBAL, Space.CONSTANT, Space.GENERIC)]
+    return tuple(plain_spaces(g) for g in keep)
 
 
 def _launches(stmt) -> bool:

@@ -240,7 +240,7 @@ def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed
         runs.example(point)
     # 2. a fixed-shape kernel: the sizes it was written for, then around them
     pool = []
-    if runs.ran == 0 and not runs.failure and names and len(fixed) < len(names):
+    if runs.ran == 0 and not runs.failure and names and len(fixed) < len(names) and examples > 0:
         pool, point = sizes_written_for(a, fixed, runs.valid, seed)
         if point is not None:
             how = f"sizes the kernel was written for ({_show(point)}, from its literals) and around them"
@@ -255,7 +255,7 @@ def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed
     # 3. at least one example beyond two tiles of every tiled loop (the source's and the output's)
     crossed = ""
     free = [n for n in names if n not in fixed]
-    if runs.ran and not runs.failure and free and not pool:      # (pool: a fixed shape)
+    if runs.ran and not runs.failure and free and not pool and examples > 0:      # (pool: a fixed shape)
         extra = lambda p: runs.affordable(p, budget_s * 1.5) and runs.probe(p) is not None
         for t in tile_sizes(a.module, b.module):
             if any(all(int(p[n]) >= 2 * t for n in free) for p in runs.tested):
