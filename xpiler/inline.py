@@ -57,7 +57,7 @@ class CallInliner:
     def expand(self, c: ir.Call, pre: list) -> ir.Expr:
         f = self.target(c)
         self.count += 1
-        prefix = f"__in{self.count}_"
+        prefix = f"__in{self.count}_"              # locals: prefix + name
         names = {p.name for p in f.params} | {n.name for n in walk(f.body) if isinstance(n, ir.Decl)}
 
         def rename(n):
@@ -77,5 +77,6 @@ class CallInliner:
         pre.extend(stmts)
         if result is None:
             return ir.Const(0, I32, "0")
-        pre.append(ir.Decl(prefix + "result", f.ret, result, span=c.span))
-        return ir.Var(prefix + "result", f.ret, c.span)
+        ret = f"__in{self.count}ret"                # never `prefix + <identifier>`: no clash with a local
+        pre.append(ir.Decl(ret, f.ret, result, span=c.span))
+        return ir.Var(ret, f.ret, c.span)

@@ -64,3 +64,31 @@ def test_partial_element_allocation_is_a_clean_fault(tmp_path):
         Interpreter(m).run("twice_kernel", {"x": x, "y": np.zeros(16, np.float32), "nbytes": np.int32(7)})
     out = Interpreter(m).run("twice_kernel", {"x": x, "y": np.zeros(16, np.float32), "nbytes": np.int32(40)})
     assert np.array_equal(out["y"][:10], 2 * x[:10])
+
+
+# a helper whose local is named `result` (a block reduction returning a __shared__ result):
+# inlining named both the local and the returned value `__in1_result`
+BLOCK_SUM = """
+__device__ float block_sum(float v) {
+  __shared__ float partial[64];
+  __shared__ float result;
+  partial[threadIdx.x] = v;
+  __syncthreads();
+  if (threadIdx.x == 0) { float t = 0.f; for (int i = 0; i < 64; ++i) t += partial[i]; result = t; }
+  __syncthreads();
+  return result;
+}
+__global__ void norm(const float* x, float* y) {
+  float s = block_sum(x[blockIdx.x * 64 + threadIdx.x]);
+  y[blockIdx.x * 64 + threadIdx.x] = x[blockIdx.x * 64 + threadIdx.x] / (s + 100.0f);
+}
+extern "C" void norm_kernel(const float* x, float* y) { norm<<<3, 64>>>(x, y); }
+"""
+
+
+def test_inlined_helper_with_a_local_named_result(tmp_path):
+    src = tmp_path / "norm.cu"
+    src.write_text(BLOCK_SUM)
+    for target in ("vnni", "hip"):
+        result = translate(src, target, examples=1)
+        assert result.verified, result.header()
