@@ -27,6 +27,11 @@ from .host import dim_values, lift_host
 SHUFFLES = {"__shfl_sync": "idx", "__shfl": "idx", "__shfl_up_sync": "up", "__shfl_up": "up",
             "__shfl_down_sync": "down", "__shfl_down": "down", "__shfl_xor_sync": "xor",
             "__shfl_xor": "xor"}
+# warp votes (cuda.md §5, hip.md): result per lane from every lane of its warp; `__activemask()` is
+# the vote of a true predicate (lifted in converged code only, where every existing lane is active)
+VOTES = {"__ballot_sync": "ballot", "__ballot": "ballot", "__any_sync": "any", "__any": "any",
+         "__all_sync": "all", "__all": "all", "__activemask": "ballot"}
+COLLECTIVES = set(SHUFFLES) | set(VOTES)
 WMMA = {"wmma::fill_fragment", "wmma::load_matrix_sync", "wmma::store_matrix_sync", "wmma::mma_sync",
         "nvcuda::wmma::fill_fragment", "nvcuda::wmma::load_matrix_sync",
         "nvcuda::wmma::store_matrix_sync", "nvcuda::wmma::mma_sync"}
@@ -97,7 +102,7 @@ def _is_plain(fn: ir.Function) -> bool:
     for n in walk(fn.body):
         if isinstance(n, ir.Builtin):
             return False
-        if isinstance(n, ir.Call) and (n.callee in SHUFFLES or n.callee in BARRIERS or n.callee in WMMA):
+        if isinstance(n, ir.Call) and (n.callee in COLLECTIVES or n.callee in BARRIERS or n.callee in WMMA):
             return False
     return True
 
@@ -281,14 +286,14 @@ class Instance:
         for n in walk(e):
             if isinstance(n, ir.Var) and n.name in varying:
                 return True
-            if isinstance(n, ir.Call) and (n.callee in SHUFFLES or n.callee.startswith("atomic")):
+            if isinstance(n, ir.Call) and (n.callee in COLLECTIVES or n.callee.startswith("atomic")):
                 return True
         return False
 
     # ---- fission ------------------------------------------------------------------------------
     def is_split(self, s: ir.Stmt) -> bool:
         for n in walk(s):
-            if isinstance(n, ir.Call) and (n.callee in BARRIERS or n.callee in SHUFFLES or n.callee in WMMA
+            if isinstance(n, ir.Call) and (n.callee in BARRIERS or n.callee in COLLECTIVES or n.callee in WMMA
                                            or n.callee in MFMA):
                 return True
             if isinstance(n, ir.Decl) and isinstance(n.type, Fragment):
@@ -326,9 +331,10 @@ class Instance:
                     init = self.replicate_decl(s)
                     if s.init is not None and self.is_split(init):
                         # `T v = __shfl_*(...)`: snapshot, split, then read, as for any statement
-                        pre, init = self.split_shuffles(init)
+                        pre, mid, init = self.split_shuffles(init)
                         region.extend(pre)
                         flush()
+                        region.extend(mid)
                     region.append(init)
                     continue
                 flush()
@@ -399,9 +405,10 @@ class Instance:
                 out.append(ir.While(s.cond, ir.Block(tuple(self.fission(_stmts(s.body)))), s.do_while, s.span))
                 continue
             # a statement with shuffles in its expressions: snapshot, split, then read
-            pre, post = self.split_shuffles(s)
+            pre, mid, post = self.split_shuffles(s)
             region.extend(pre)
             flush()
+            region.extend(mid)
             region.append(post)
         flush()
         return out
@@ -543,10 +550,15 @@ class Instance:
         return rewrite(s, frozenset())
 
     # ---- warp collectives ---------------------------------------------------------------------
-    def split_shuffles(self, s: ir.Stmt) -> tuple[list[ir.Stmt], ir.Stmt]:
+    def split_shuffles(self, s: ir.Stmt) -> tuple[list[ir.Stmt], list[ir.Stmt], ir.Stmt]:
+        """(statements before the split: each lane's contribution, statements after it that
+        gather a vote from the warp's lanes, the statement reading the collectives' results)."""
         pre: list[ir.Stmt] = []
+        mid: list[ir.Stmt] = []
 
         def fix(e):
+            if isinstance(e, ir.Call) and e.callee in VOTES:
+                return self.vote(e, pre, mid)
             if not (isinstance(e, ir.Call) and e.callee in SHUFFLES):
                 return e
             kind = SHUFFLES[e.callee]
@@ -562,9 +574,51 @@ class Instance:
             return ir.Index(ir.Var(name, Array(value.type, None)), self.source_lane(kind, operand, width),
                             value.type, e.span)
         post = transform(s, fix)
-        if any(isinstance(n, ir.Call) and n.callee in SHUFFLES for n in walk(post)):
+        if any(isinstance(n, ir.Call) and n.callee in COLLECTIVES for n in walk(post)):
             raise cannot(s.span, "nested shuffles")
-        return pre, post
+        return pre, mid, post
+
+    def vote(self, e: ir.Call, pre: list, mid: list) -> ir.Expr:
+        """A warp vote: each lane's predicate is snapshot before the split; after it, each lane
+        gathers the bits of its warp's existing lanes (the mask argument is not needed: lifted
+        code is converged, every lane of the warp takes part)."""
+        if self.guards:
+            raise cannot(e.span, f"{e.callee} in code only some threads of a warp run")
+        kind = VOTES[e.callee]
+        args = e.args[1:] if e.callee.endswith("_sync") else e.args
+        pred = args[0] if args else ir.Const(1, I32, "1")
+        self.tmp += 1
+        vote, bits = f"__vote{self.tmp}", f"__bits{self.tmp}"
+        mask_t = scalar(DType.U64 if self.warp == 64 else DType.U32)
+        self.replicated[vote] = BOOL
+        self.replicated[bits] = mask_t
+        pre.append(ir.Assign(ir.Var(vote, BOOL), None, binary("!=", pred, const(0))))
+        t = ir.Var(T, I32)
+        j = ir.Var(f"__j{self.tmp}", I32)
+        lane_t = binary("+", binary("-", t, binary("%", t, const(self.warp))), j)
+        total = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)), ir.Var("__bdim_z", I32))
+        voted = ir.Index(ir.Var(vote, Array(BOOL, None)), lane_t, BOOL)
+        one = ir.Cast(ir.Const(1, I32, "1"), mask_t)
+        take = ir.If(ir.Binary("&&", binary("<", lane_t, total), voted, BOOL),
+                     ir.Block((ir.Assign(ir.Var(bits, mask_t), "|", binary("<<", one, j, mask_t)),)))
+        mid.append(ir.Assign(ir.Var(bits, mask_t), None, ir.Cast(ir.Const(0, I32, "0"), mask_t)))
+        mid.append(_loop(j.name, const(self.warp), ir.Block((take,))))
+        value = ir.Var(bits, mask_t)
+        if kind == "any":
+            return ir.Cast(binary("!=", value, ir.Cast(const(0), mask_t)), e.type)
+        if kind == "all":
+            # every existing lane of the warp voted true
+            self.tmp += 1
+            live = f"__live{self.tmp}"
+            self.replicated[live] = mask_t
+            k = ir.Var(f"__k{self.tmp}", I32)
+            lane_k = binary("+", binary("-", t, binary("%", t, const(self.warp))), k)
+            mid.append(ir.Assign(ir.Var(live, mask_t), None, ir.Cast(ir.Const(0, I32, "0"), mask_t)))
+            mid.append(_loop(k.name, const(self.warp), ir.Block((ir.If(
+                binary("<", lane_k, total),
+                ir.Block((ir.Assign(ir.Var(live, mask_t), "|", binary("<<", one, k, mask_t)),))),))))
+            return ir.Cast(binary("==", value, ir.Var(live, mask_t)), e.type)
+        return ir.Cast(value, e.type) if e.type != mask_t else value
 
     def source_lane(self, kind: str, operand: ir.Expr, width: ir.Expr) -> ir.Expr:
         """Index (thread number in the block) of the lane a shuffle reads (cuda.md §5)."""

@@ -92,3 +92,57 @@ def test_inlined_helper_with_a_local_named_result(tmp_path):
     for target in ("vnni", "hip"):
         result = translate(src, target, examples=1)
         assert result.verified, result.header()
+
+
+# warp votes (TVM's reductions take `__activemask()` as their shuffle mask): lifted as collectives
+VOTES_CU = """
+__global__ void votes(const float* x, unsigned* bal, int* any, int* all, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  float v = i < n ? x[i] : 0.0f;
+  unsigned b = __ballot_sync(0xffffffffu, v > 0.0f);
+  int a = __any_sync(__activemask(), v > 1.0f);
+  int l = __all_sync(0xffffffffu, v > -1.5f);
+  unsigned m = __activemask();
+  if (i < n) { bal[i] = b; any[i] = a; all[i] = l + 2 * (m != 0xffffffffu); }
+}
+extern "C" void votes_kernel(const float* x, unsigned* bal, int* any, int* all, int n) {
+  float* dx; unsigned* db; int* da; int* dl;
+  cudaMalloc(&dx, n * 4); cudaMalloc(&db, n * 4); cudaMalloc(&da, n * 4); cudaMalloc(&dl, n * 4);
+  cudaMemcpy(dx, x, n * 4, cudaMemcpyHostToDevice);
+  votes<<<(n + 47) / 48, 48>>>(dx, db, da, dl, n);
+  cudaMemcpy(bal, db, n * 4, cudaMemcpyDeviceToHost); cudaMemcpy(any, da, n * 4, cudaMemcpyDeviceToHost);
+  cudaMemcpy(all, dl, n * 4, cudaMemcpyDeviceToHost);
+}
+"""
+
+
+def _votes_reference(x):
+    n = x.size
+    blocks = -(-n // 48)
+    v = np.zeros(blocks * 48, np.float32)
+    v[:n] = x
+    bal, any_, all_ = (np.zeros(n, np.uint32), np.zeros(n, np.int32), np.zeros(n, np.int32))
+    for i in range(n):
+        b, t = divmod(i, 48)
+        w0 = b * 48 + (t // 32) * 32
+        lanes = range(w0, min(w0 + 32, (b + 1) * 48))
+        bal[i] = sum(1 << (j - w0) for j in lanes if v[j] > 0)
+        any_[i] = int(any(v[j] > 1 for j in lanes))
+        full = len(lanes) == 32
+        all_[i] = int(all(v[j] > -1.5 for j in lanes)) + 2 * (not full)
+    return bal, any_, all_
+
+
+def test_warp_votes_translate(tmp_path):
+    src = tmp_path / "votes.cu"
+    src.write_text(VOTES_CU)
+    x = np.random.default_rng(5).standard_normal(100).astype(np.float32)
+    want = _votes_reference(x)
+    for target in ("vnni", "hip"):
+        result = translate(src, target, examples=2)
+        assert result.verified, result.header()
+        m = parse(result.text, f"votes.{target}", target)
+        out = Interpreter(m).run("votes_kernel", {"x": x, "bal": np.zeros(100, np.uint32), "any": np.zeros(100, np.int32),
+                                                  "all": np.zeros(100, np.int32), "n": np.int32(100)})
+        for name, w in zip(("bal", "any", "all"), want):
+            assert np.array_equal(out[name], w), (target, name)
