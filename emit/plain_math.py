@@ -36,10 +36,23 @@ def plain_math(e):
     if name == "__saturatef":
         return ir.Call("fminf", (ir.Call("fmaxf", (a[0], _f32(0.0)), t), _f32(1.0)), t, (), e.span)
     if name.startswith("std::"):
-        name = name[5:]
-        if isinstance(t, Scalar) and t.dtype is DType.F32 and name not in ("max", "min", "abs"):
-            name += "f"
-        e = dataclasses.replace(e, callee=name)
+        return std_math(e)
+    return _max_min_abs(e)
+
+
+def std_math(e):
+    """`std::` math (from C++ sources) as C: `std::exp` on a float -> `expf`, `std::max` -> `fmaxf` or
+    a conditional; device compilers (nvcc, hipcc, cncc) have no `std::` in device code."""
+    if not (isinstance(e, ir.Call) and e.callee.startswith("std::")):
+        return e
+    name, t = e.callee[5:], e.type
+    if isinstance(t, Scalar) and t.dtype is DType.F32 and name not in ("max", "min", "abs"):
+        name += "f"
+    return _max_min_abs(dataclasses.replace(e, callee=name))
+
+
+def _max_min_abs(e: ir.Call):
+    a, t = e.args, e.type
     if e.callee in ("max", "min", "abs") and isinstance(t, Scalar):
         if t.dtype.is_float:
             suffix = "f" if t.dtype is not DType.F64 else ""

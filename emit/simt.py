@@ -15,12 +15,13 @@ import dataclasses
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import walk
+from xpiler.irutil import transform, walk
 from xpiler.constfold import fold
 from xpiler.printer import Printer
 from xpiler.types import DIM3, DType, Scalar, Space, VecKind, Vector
 
 from .offload import PARALLEL, Offload, Runtime, host_statements, is_parallel
+from .plain_math import std_math
 from .scalarize import scalarize
 from .scoped import Substitute
 from .simt_block import BlockKernel
@@ -136,6 +137,9 @@ class CudaEmitter(Printer):
         return super().stmt_For(ir.For(s.init, s.cond, s.step, s.body, keep, s.span), level, pad)
 
     def emit(self, canonical: ir.Module) -> str:
+        canonical = dataclasses.replace(canonical, functions=tuple(
+            dataclasses.replace(f, body=transform(f.body, std_math)) if f.body is not None else f
+            for f in canonical.functions))
         return self.module(self.lower(canonical))
 
 

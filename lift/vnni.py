@@ -8,6 +8,9 @@ After:  the same functions in plain C. Helpers that take or return registers are
         `for (int __v_i = 0; __v_i < extent; __v_i++) { T v = __v_i * step + start; ... }`;
         loops without the pragma stay serial. A `continue` of a parallel loop becomes an if/else.
         Intrinsics become tagged loops (lift/detensorize_x86.py).
+First, in entry functions without OpenMP pragmas (serial C), the loops the dependence analysis
+proves independent get the parallel marker (xpiler/dependence.py `parallelize`); the notes of
+that pass (`parallel_notes`) say which loops were bound and why.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import re
 
 from xpiler import ir
 from xpiler.constfold import fold
+from xpiler.dependence import parallelize
 from xpiler.irutil import binary, const, transform, walk
 from xpiler.types import DType, Scalar
 
@@ -40,6 +44,7 @@ def _spell_simd_constants(n):
 
 def lift_vnni(module: ir.Module) -> ir.Module:
     """The canonical module of a vnni module: every defined function lifted, register helpers inlined."""
+    module = parallelize(module)[0]
     inline = {f.name for f in module.functions if f.body is not None and _register_interface(f)}
     for f in module.functions:
         if f.name in inline and f.extern_c:
@@ -62,6 +67,12 @@ def lift_vnni(module: ir.Module) -> ir.Module:
     includes = tuple(dict.fromkeys([i for i in module.includes if i not in SIMD_HEADERS] + list(INCLUDES)))
     return ir.Module(ir.Platform.VNNI, tuple(functions), module.globals, includes, (), module.typedefs,
                      module.filename)
+
+
+def parallel_notes(module: ir.Module) -> list[str]:
+    """What `lift_vnni` bound parallel in `module` and what it left serial, with the reasons
+    (one analysis: `parallelize` remembers the module)."""
+    return parallelize(module)[1]
 
 
 def _register_interface(f: ir.Function) -> bool:

@@ -200,10 +200,11 @@ def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: i
     array (a fixed-shape launcher copying back more than its kernel wrote)."""
     inputs = synthesize(p.entry, sizes, rng, {q.name: length for q in p.params if isinstance(q.type, Pointer)})
     interp = Interpreter(p.module)
+    entry = p.entry if interp.module is p.module else interp.module.function(p.entry.name)  # parallelize
     try:
-        args, buffers = interp.bind(p.entry, inputs, Space.HOST)
+        args, buffers = interp.bind(entry, inputs, Space.HOST)
         from xpiler.interp.machine import Machine
-        Machine(p.module, interp.memory, 1, runtime=interp).run_function(p.entry, args)
+        Machine(interp.module, interp.memory, 1, runtime=interp).run_function(entry, args)
     except XpilerError:
         return None
     if interp.memory.undefined_results:

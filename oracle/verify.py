@@ -113,6 +113,9 @@ def device_code_check(source: ir.Module, output: ir.Module, target: ir.Platform)
     if target is ir.Platform.VNNI:
         return None
     launches = any(isinstance(n, ir.Launch) for f in output.functions if f.body is not None for n in walk(f.body))
+    if source.platform is ir.Platform.VNNI:        # C: loops the user or the analysis made parallel
+        from xpiler.dependence import parallelize
+        source = parallelize(source)[0]
     parallel = bool(source.kernels) if source.platform is not ir.Platform.VNNI else any(
         isinstance(n, ir.For) and any(p.startswith("omp parallel for") for p in n.pragmas)
         for f in source.functions if f.body is not None for n in walk(f.body))
@@ -204,7 +207,7 @@ class _Runs:
 
 
 def _volume(point: dict) -> float:
-    return float(np.prod([max(1, int(v)) for v in point.values()])) if point else 1.0
+    return float(np.prod([max(1.0, float(v)) for v in point.values()])) if point else 1.0
 
 
 def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed: int, checks: list[Check],

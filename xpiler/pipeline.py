@@ -67,11 +67,19 @@ def translate(src: str | Path, to: str, source_platform: str | None = None, exam
     if entry is not None:
         module = _only_entry(module, entry)
     canonical = lift(module)
+    if module.platform is ir.Platform.VNNI:            # loops bound parallel by analysis, and why
+        from xpiler.lift.vnni import parallel_notes
+        notes = notes + parallel_notes(module)
     used_extents: dict[str, ir.Expr] = {}
     if target is not ir.Platform.VNNI:
         given = parse_extents(extents or {}, entry_of_module(module), str(src))
         canonical = stage_for_device(module, canonical, target, seed, used_extents, given)
     text = emit(canonical, target)
+    if module.platform is ir.Platform.VNNI and target is not ir.Platform.VNNI:
+        from xpiler.emit import entry_alias
+        source_entry = entry_of_module(module)
+        if module.function(f"{source_entry.name}_kernel") is None:
+            text += entry_alias(source_entry)
     result = Translation(str(src), module.platform, target, text, notes=notes)
     if verify:
         result.checks = verify_translation(module, text, target, str(src), examples, sizes, seed, used_extents)
@@ -149,13 +157,36 @@ def stage_for_device(module: ir.Module, canonical: ir.Module, target: ir.Platfor
 
 
 def write_atomically(path: str | Path, text: str) -> None:
+    """Write `text` to `path` so that no reader sees half a file: to a temporary file beside it,
+    then renamed over it (keeping the old file's permissions). Only a regular file is replaced:
+    a device, FIFO or socket (`-o /dev/null`, `-o >(...)`) is written to directly, and a
+    symbolic link is followed, so the link stays a link."""
+    import stat
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        try:
+            mode = os.stat(path).st_mode                    # follows symbolic links
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(path, "w") as fh:
+                fh.write(text)
+            return
+        if path.is_symlink():
+            path = Path(os.path.realpath(path))
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent or ".")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(text)
+            os.chmod(tmp, stat.S_IMODE(mode))
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        raise XpilerError(None, f"cannot write {path}: {e.strerror or e}") from None

@@ -36,6 +36,9 @@ class Report:
 class Interpreter:
     def __init__(self, module: ir.Module, check_races: bool = False, seed: int = 0,
                  sample_blocks: int | None = None, pad_device: int = 0):
+        if module.platform is ir.Platform.VNNI:     # C: loops proven independent run as lanes
+            from xpiler.dependence import parallelize
+            module = parallelize(module)[0]
         self.module = module
         self.pad_device = pad_device     # device allocations get at least this many bytes
         self.memory = Memory(check_races)

@@ -105,10 +105,21 @@ def memcpy(m, call, args, mask):
 
 @semantics("cudaMemset", "hipMemset", "cnrtMemset", "memset", "std::memset")
 def memset(m, call, args, mask):
-    ptr, value, nbytes = args[0], _scalar(args[1]) & 0xFF, _size(m, call, _scalar(args[2]))
-    src = Buffer.from_array("memset", Space.HOST, np.full(max(nbytes, 0), value, np.uint8))
-    _copy(m, call, ptr, Ptr(src, np.zeros((), np.int64)), nbytes)
-    return SUCCESS
+    """Per lane (a parallel loop's iterations are lanes): its own value and byte count, only
+    for the lanes that run the call."""
+    values = np.asarray(args[1]).astype(np.int64) & 0xFF
+    counts = np.asarray(args[2]).astype(np.int64)
+    if values.ndim == 0 and counts.ndim == 0:
+        nbytes = _size(m, call, int(counts))
+        src = Buffer.from_array("memset", Space.HOST, np.full(max(nbytes, 0), int(values), np.uint8))
+        return _copy(m, call, args[0], Ptr(src, np.zeros((), np.int64)), nbytes, mask)
+    lanes = m.L
+    values = np.broadcast_to(values, (lanes,))
+    counts = np.broadcast_to(counts, (lanes,))
+    widest = _size(m, call, int(counts.max()) if counts.size else 0)
+    src = Buffer.from_array("memset", Space.HOST, np.repeat(values.astype(np.uint8), max(widest, 1)))
+    offsets = np.arange(lanes, dtype=np.int64) * max(widest, 1)
+    return _copy(m, call, args[0], Ptr(src, offsets), counts.copy(), mask)
 
 
 @semantics("malloc", "aligned_alloc", "std::malloc", "_mm_malloc")
