@@ -18,7 +18,7 @@ from xpiler.constfold import fold
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, const, transform, walk
 from xpiler.types import (BOOL, DType, F32, I32, Array, Fragment, Pointer, Scalar, Space, Type,
-                          Vector, scalar)
+                          VecKind, Vector, scalar)
 
 from xpiler.inline import CallInliner
 
@@ -464,7 +464,7 @@ class Instance:
         if isinstance(t, Array) and t.size is not None and s.init is None:
             self.replicated[s.name] = t               # per-thread array: one row per thread
             return ir.Block(())
-        if not isinstance(t, (Scalar, Pointer)):
+        if not isinstance(t, (Scalar, Pointer)) and not (isinstance(t, Vector) and t.kind is VecKind.STRUCT):
             raise cannot(s.span, f"the thread-private {t.c()} variable '{s.name}' that lives across a barrier")
         self.replicated[s.name] = t
         if s.init is None:

@@ -878,6 +878,12 @@ class Machine:
 
     def address(self, e: ir.Expr, m) -> Ptr:
         """The address of an lvalue in memory (Index, Deref, Member of a memory struct)."""
+        if isinstance(e, ir.Index) and isinstance(e.base.type, Vector) and _in_memory(e.base):
+            # `v[k]` of a vector struct held in memory (`int2 idx[128]; idx[t][0]`): lane k of it
+            base = self.address(e.base, m)
+            idx = np.asarray(self.eval(e.index, m)).astype(np.int64)
+            size = e.base.type.of.size
+            return Ptr(base.buffer, base.offsets + idx * size, size)
         if isinstance(e, ir.Index):
             base = self.eval(e.base, m)
             if not isinstance(base, Ptr):
