@@ -6,20 +6,23 @@ Methods are named after grammar rules (`x_<rule>` for expressions, `s_<rule>` fo
 from __future__ import annotations
 
 import math
+import re
 
 from lark import Token, Tree
 
 from xpiler import ir
 from xpiler.builtins import (ENUM_CONSTANTS, HIP_LEGACY_INDEX, INDEX_STRUCTS, NAMED_CONSTANTS,
-                             NAMED_TYPES, SCALAR_BUILTINS, type_modifiers)
+                             NAMED_TYPES, SCALAR_BUILTINS, numeric_limit, type_modifiers)
 from xpiler.diagnostics import SourceFile, Span, XpilerError, not_supported
 from xpiler.constfold import fold
+from xpiler.irutil import transform
 from xpiler.intrinsics import lookup
 from xpiler.types import sizeof
 from xpiler.types import (BOOL, DIM3, F32, F64, I32, I64, U32, U64, Array, DType, Fragment, Opaque,
                           Pointer, Scalar, Space, SPACE_QUALIFIERS, Type, Unknown, VecKind, Vector,
-                          Void, common, promote, scalar)
+                          Void, common, convert_constant, narrowing, promote, scalar, select_overload)
 
+from .overloads import OverloadError, half_class, resolve
 from .parser import ParseResult
 
 KERNEL_QUALS = {"__global__", "__mlu_global__", "__mlu_entry__"}
@@ -53,7 +56,13 @@ class Builder:
         self.typedefs: dict[str, Type] = {}
         self.scopes: list[dict[str, Type]] = [{}]
         self.functions: dict[str, ir.Function] = {}
+        # every function of a name, by parameter types (C++ overloads; declaration, then definition)
+        self.overloads: dict[str, dict[tuple, ir.Function]] = {}
         self.template_values: dict[str, int] = {}
+        # the language whose overloads a call sees (grammar/overloads.py)
+        self.dialect = {ir.Platform.CUDA: "cuda", ir.Platform.HIP: "hip"}.get(
+            platform, "c" if self.file.name.lower().endswith(".c") else "c++")
+        self.using_std = False           # `using namespace std;` seen
 
     # ---- helpers ------------------------------------------------------------------------------
     def span(self, node) -> Span:
@@ -76,6 +85,31 @@ class Builder:
             if name in scope:
                 return scope[name]
         return None
+
+    def declare_constant(self, name: str, value: int | float) -> None:
+        """`name` (just declared) is a constant: `const int N = 64;`, `constexpr`, an enumerator.
+        Kept beside its type in the scope, under a key no identifier can be."""
+        self.scopes[-1][("constant", name)] = value
+
+    def constant_of(self, name: str) -> int | float | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope.get(("constant", name))
+        return None
+
+    def fold(self, e: ir.Expr) -> int | float | None:
+        """The value of a constant expression (C++: constants declared const/constexpr and
+        enumerators count); None if it is not one."""
+        def substitute(n):
+            if isinstance(n, ir.Var):
+                value = self.constant_of(n.name)
+                if value is not None:
+                    return ir.Const(value, n.type, n.name, n.span)
+            return n
+        try:
+            return fold(transform(e, substitute))
+        except (ArithmeticError, TypeError, ValueError, MemoryError):
+            return None        # shifts by negative counts, float operands of & ... : not constant
 
     # ---- module -------------------------------------------------------------------------------
     def module(self, tree: Tree) -> ir.Module:
@@ -105,7 +139,11 @@ class Builder:
                 pragmas.append(str(item.children[0]))
             elif kind == "static_assert":
                 self.s_static_assert(item)
-            elif kind in ("using_namespace", "empty"):
+            elif kind == "enum_decl":
+                globals_.extend(self.s_enum_decl(item))
+            elif kind == "using_namespace":
+                self.using_std |= str(item.children[0]) == "std"
+            elif kind == "empty":
                 continue
             else:
                 raise self.error(item, f"not supported: top-level {kind}")
@@ -120,7 +158,7 @@ class Builder:
         default = self.expr(node.children[2]) if len(node.children) > 2 else None
         t = self.base_type(specs, node)
         if default is not None:
-            value = fold(default)
+            value = self.fold(default)
             if value is not None:
                 self.template_values[name] = int(value)
         return ir.TemplateParam(name, "value", t, default)
@@ -163,10 +201,15 @@ class Builder:
             params.append(ir.Param(pname, ptype, self.span(p)))
             if pname:
                 self.declare(pname, ptype)
+                if _binds_reference(p.children[1]) and "const" not in pspecs.quals:
+                    self.scopes[-1][("reference", pname)] = True
         fn = ir.Function(name, kind, ret, tuple(params), None, quals, extern_c or specs.extern_c,
                          tparams, specs.launch_bounds, self.span(declarator))
         if name not in self.functions or body_node is not None:
             self.functions[name] = fn
+        signature = tuple(p.type for p in params)
+        if signature not in self.overloads.setdefault(name, {}) or body_node is not None:
+            self.overloads[name][signature] = fn
         body = None
         if body_node is not None:
             self.current_function = fn
@@ -175,6 +218,7 @@ class Builder:
         fn = ir.Function(name, kind, ret, tuple(params), body, quals, fn.extern_c, tparams,
                          specs.launch_bounds, fn.span)
         self.functions[name] = fn
+        self.overloads[name][signature] = fn
         return fn
 
     # ---- types --------------------------------------------------------------------------------
@@ -212,9 +256,9 @@ class Builder:
         for item in node.children:
             name = str(item.children[0]).strip("_")
             if name in ("vector_size", "ext_vector_type"):
-                value = fold(self.expr(item.children[1].children[0]))
-                if value is None:
-                    raise self.error(item, f"{name} needs a constant")
+                value = self.fold(self.expr(item.children[1].children[0]))
+                if not isinstance(value, int) or value <= 0:
+                    raise self.error(item, f"{name} needs a positive integer constant")
                 if name == "vector_size":
                     s.vector_size = int(value)
                 else:
@@ -241,7 +285,7 @@ class Builder:
                 else:
                     e = self.expr(a)
                     vals.append(e.name.rsplit("::", 1)[-1] if isinstance(e, (ir.EnumConst, ir.Var))
-                                else fold(e))
+                                else self.fold(e))
             if len(vals) not in (5, 6) or not all(isinstance(v, int) for v in vals[1:4]):
                 raise self.error(node, "wmma::fragment needs <use, m, n, k, T[, layout]>")
             elem = vals[4].elem if isinstance(vals[4], Type) else None
@@ -292,9 +336,11 @@ class Builder:
         while direct.data == "array_declarator":
             size = None
             if len(direct.children) > 1:
-                size = fold(self.expr(direct.children[1]))
+                size = self.fold(self.expr(direct.children[1]))
                 if size is None and not self.template_values:
                     raise self.error(direct, "array size is not a constant")
+                if size is not None and (isinstance(size, float) or size < 0):
+                    raise self.error(direct.children[1], f"array size {size} is not a non-negative integer")
                 size = int(size) if size is not None else None
             dims.append(size)
             direct = direct.children[0]
@@ -306,9 +352,17 @@ class Builder:
     def type_name(self, node: Tree) -> Type:
         specs = self.specs(node.children[0])
         t = self.base_type(specs, node)
+        dims = []
         for p in node.children[1:]:
             if p.data == "pointer":
                 t = Pointer(t, Space.GENERIC, const="const" in specs.quals)
+            elif p.data == "abstract_array":
+                size = self.fold(self.expr(p.children[0]))
+                if not isinstance(size, int) or size < 0:
+                    raise self.error(p, "array size is not a non-negative integer constant")
+                dims.append(size)
+        for size in reversed(dims):             # float[2][3]: an array of 2 arrays of 3
+            t = Array(t, size)
         return t
 
     # ---- statements ---------------------------------------------------------------------------
@@ -332,13 +386,45 @@ class Builder:
         return [ir.PragmaStmt(text, self.span(node)), *stmts]
 
     def s_static_assert(self, node: Tree) -> list:
-        value = fold(self.expr(node.children[0]))
+        value = self.fold(self.expr(node.children[0]))
         if value is None:
             raise self.error(node, "static_assert condition is not a constant")
         if not value:
             message = "".join(str(t)[1:-1] for t in node.children[1:])
             raise self.error(node, f"static assertion failed{': ' + message if message else ''}")
         return []
+
+    def s_enum_decl(self, node: Tree) -> list[ir.Decl]:
+        """`enum [Name] [: T] { A, B = 4, C };` -> `constexpr int A = 0; ...` (each enumerator a
+        named integer constant; the enum's own type is not modelled: it converts to int anyway)."""
+        name_tok, underlying, *items = node.children
+        fixed = self.type_name(underlying) if underlying is not None else None
+        if fixed is not None and not (isinstance(fixed, Scalar) and fixed.dtype.is_int):
+            raise self.error(underlying, "an enumeration's underlying type must be an integer type")
+        values, next_value = [], 0
+        for item in items:
+            tok = item.children[0]
+            name = str(tok)
+            if len(item.children) > 1:
+                value = self.fold(self.expr(item.children[1]))
+                if not isinstance(value, int):
+                    raise self.error(item.children[1], f"enumerator value for '{name}' is not an integer constant")
+                next_value = int(value)
+            if name in self.scopes[-1]:
+                raise self.error(tok, f"redefinition of '{name}'")
+            self.declare(name, fixed or I32)          # later enumerators may use it
+            self.declare_constant(name, next_value)
+            values.append((tok, next_value))
+            next_value += 1
+        lo, hi = min(v for _, v in values), max(v for _, v in values)
+        t = fixed or (I32 if -2**31 <= lo and hi < 2**31 else U32 if lo >= 0 and hi < 2**32 else I64)
+        out = []
+        for tok, value in values:
+            self.declare(str(tok), t)
+            suffix = {DType.U32: "u", DType.I64: "ll", DType.U64: "ull"}.get(t.dtype, "")
+            out.append(ir.Decl(str(tok), t, ir.Const(value, t, f"{value}{suffix}", self.span(tok)), None,
+                               frozenset({"constexpr"}), Space.LOCAL, self.span(tok)))
+        return out
 
     def stmt(self, node) -> list[ir.Stmt]:
         if isinstance(node, Token):
@@ -386,6 +472,12 @@ class Builder:
             if isinstance(t, Array) and t.size is None and isinstance(value, ir.InitList):
                 t = Array(t.of, len(value.items), t.space)
             self.declare(name, t)
+            if _binds_reference(init.children[0]) and "const" not in specs.quals:
+                self.scopes[-1][("reference", name)] = True
+            if specs.quals & {"const", "constexpr"} and isinstance(t, Scalar) and value is not None:
+                known = self.fold(value)
+                if known is not None:
+                    self.declare_constant(name, convert_constant(known, t))
             storage = frozenset(specs.quals & {"static", "const", "constexpr", "extern", "volatile",
                                                "thread_local"}) | ({"extern"} if specs.extern else set())
             out.append(ir.Decl(name, t, value, ctor, storage, space, self.span(init)))
@@ -412,6 +504,8 @@ class Builder:
                 op = str(node.children[1].children[0])
                 value = self.expr(node.children[2])
                 return [ir.Assign(target, None if op == "=" else op[:-1], value, span)]
+            if kind == "brace_assign":
+                return [self.brace_assign(node)]
             if kind in ("post_inc", "pre_inc", "post_dec", "pre_dec"):
                 target = self.lvalue(node.children[0])
                 one = ir.Const(1, I32, "1")
@@ -422,11 +516,68 @@ class Builder:
                 return [self.hip_launch(node)]
         return [ir.ExprStmt(self.expr(node), span)]
 
+    def brace_assign(self, node: Tree) -> ir.Assign:
+        """C++11 `x = {a, b}` means `x = T{a, b}` for the type T of x ([expr.ass]/9): a scalar or
+        pointer takes at most one item (`x = {}` is `x = T{}`, zero); a vector (float4, half2,
+        clang's ext-vectors) takes at most one item per lane, the rest zero (dim3: one).
+        Scalars become a plain assignment; vectors keep the typed list (`Assign(v, InitList)`),
+        because the whole temporary is built before it is stored: `v = {v.y, v.x}` swaps."""
+        target = self.lvalue(node.children[0])
+        t, span = target.type, self.span(node)
+        items = node.children[1:]
+        if isinstance(t, Array):
+            raise self.error(node, f"array type '{t.c()}' is not assignable")
+        if isinstance(t, (Scalar, Pointer)):
+            if len(items) > 1:
+                raise self.error(items[1], f"excess elements in scalar initializer")
+            if not items:
+                return ir.Assign(target, None, ir.Cast(ir.Const(0, I32, "0"), t, "c"), span)
+            value = self.brace_item(items[0], t)
+            return ir.Assign(target, None, value, span)
+        if isinstance(t, Vector) and (t.kind is VecKind.SIMD or
+                                      t.kind is VecKind.EXT and self.platform is ir.Platform.VNNI):
+            # g++ has no braced assignment to its vector types (clang has, for ext_vector_type)
+            raise self.error(node, f"cannot assign a braced list to a value of type {t.c()} "
+                                   f"(g++ refuses it; use an initialization or a set intrinsic)")
+        if isinstance(t, Vector):
+            if len(items) > t.lanes:
+                raise self.error(items[t.lanes], f"excess elements in initializer of {t.c()}")
+            values = tuple(self.brace_item(i, scalar(t.of)) for i in items)
+            return ir.Assign(target, None, ir.InitList(values, t, span), span)
+        raise self.error(node, f"not supported: assigning a braced list to a value of type {t.c()}")
+
+    def brace_item(self, node, t: Type) -> ir.Expr:
+        """One item of a braced list converted to `t`, refusing narrowing as C++ does."""
+        if isinstance(node, Tree) and node.data == "init_list":
+            if len(node.children) > 1:
+                raise self.error(node, f"too many braces around scalar initializer")
+            return self.brace_item(node.children[0], t) if node.children else \
+                ir.Cast(ir.Const(0, I32, "0"), t, "c")
+        e = self.initializer(node, t)
+        if isinstance(t, Scalar) and isinstance(e.type, Scalar) and narrowing(e.type.dtype, t.dtype, self.fold(e)):
+            raise self.error(node, f"narrowing conversion from '{e.type.c()}' to '{t.c()}' "
+                                   f"in a braced list")
+        return e
+
     def lvalue(self, node) -> ir.Expr:
         e = self.expr(node)
         if not isinstance(e, (ir.Var, ir.Index, ir.Member, ir.Deref)):
             raise self.error(node, "expression is not assignable")
+        root = e
+        while isinstance(root, ir.Member) or isinstance(root, ir.Index) and isinstance(root.base.type, Vector):
+            root = root.base
+        if isinstance(root, ir.Var) and self.is_reference(root.name):
+            # a reference is read as a copy of what it names; writing through it would change
+            # only the copy, silently: refuse until references are modelled
+            raise not_supported(self.span(node), f"assignment through the reference '{root.name}' "
+                                                 f"(pass a pointer instead)")
         return e
+
+    def is_reference(self, name: str) -> bool:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope.get(("reference", name), False)
+        return False
 
     def s_if_stmt(self, node: Tree) -> ir.Stmt:
         cond = self.expr(node.children[0])
@@ -606,7 +757,8 @@ class Builder:
         else:
             t = operand.type
         if op == "-" and isinstance(operand, ir.Const) and not isinstance(operand.value, bool):
-            text = "-" + operand.text if operand.text else None
+            text = None if not operand.text else operand.text[1:] if operand.text.startswith("-") \
+                else "-" + operand.text                       # -(-1) is 1, not --1
             return ir.Const(-operand.value, operand.type if operand.type != BOOL else I32, text, self.span(node))
         return ir.Unary(op, operand, t, self.span(node))
 
@@ -694,6 +846,27 @@ class Builder:
     def x_arrow(self, node: Tree) -> ir.Expr:
         raise not_supported(self.span(node), "'->' member access (structs)")
 
+    def x_template_member(self, node: Tree, called: bool = False) -> ir.Expr:
+        """`std::numeric_limits<T>::member` (a data member, or with `called` a member function)."""
+        name, args, member = node.children
+        if str(name).rsplit("::", 1)[-1] != "numeric_limits":
+            raise self.error(node, f"not supported: member '{member}' of template {name}")
+        if len(args.children) != 1 or not (isinstance(args.children[0], Tree) and args.children[0].data == "type_name"):
+            raise self.error(args, "numeric_limits takes one type")
+        type_node = args.children[0]
+        t = self.type_name(type_node)
+        mods = [str(c.children[0]) for c in type_node.children[0].children if c.data == "type_mod"]
+        if "long" in mods and isinstance(t, Scalar) and t.dtype is DType.F64:
+            raise self.error(type_node, "not supported: numeric_limits<long double>")
+        if not isinstance(t, Scalar) or t.dtype in (DType.F16, DType.BF16):
+            raise self.error(type_node, f"not supported: numeric_limits<{t.c()}>")
+        try:
+            value, vt, text = numeric_limit(t.dtype, str(member), called)
+        except KeyError:
+            what = "function" if called else "data member"
+            raise self.error(member, f"no {what} '{member}' in numeric_limits<{t.c()}>") from None
+        return ir.Const(value, vt, text, self.span(node))
+
     def x_template_name(self, node: Tree) -> ir.Expr:
         name = str(node.children[0])
         return ir.Var(name, FUNCTION_VALUE, self.span(node))
@@ -702,6 +875,10 @@ class Builder:
         callee_node = node.children[0]
         args = tuple(self.expr(a) for a in node.children[1].children) if len(node.children) > 1 else ()
         targs: tuple = ()
+        if isinstance(callee_node, Tree) and callee_node.data == "template_member":
+            if args:
+                raise self.error(node, f"'{callee_node.children[2]}' takes no arguments")
+            return self.x_template_member(callee_node, called=True)
         if isinstance(callee_node, Tree) and callee_node.data == "template_name":
             targs = tuple(self.template_arg(a) for a in callee_node.children[1].children)
             name = str(callee_node.children[0])
@@ -716,11 +893,35 @@ class Builder:
             raise self.error(callee_node, f"'{name}' is a variable, not a function")
         fn = self.functions.get(name)
         if fn is not None:
-            return ir.Call(name, args, fn.ret, targs, span)
-        intrinsic = lookup(name)
-        if intrinsic is not None:
-            return ir.Call(name, args, intrinsic.return_type([a.type for a in args]), targs, span)
-        return ir.Call(name, args, Unknown(), targs, span)
+            return ir.Call(name, args, self.overload(name, args, span).ret, targs, span)
+        intrinsic = lookup(name) or (lookup(name[5:]) if name.startswith("std::") else None)
+        if intrinsic is None:
+            return ir.Call(name, args, Unknown(), targs, span)
+        t = None
+        if "overloads" in intrinsic.data:
+            explicit = targs[0].of if len(targs) == 1 and isinstance(targs[0], ir.TypeArg) else None
+            try:
+                t = resolve(name, intrinsic.data["overloads"], [a.type for a in args], self.dialect,
+                            self.includes, self.using_std, explicit)
+            except OverloadError as e:
+                raise XpilerError(span, str(e)) from None
+        if t is None:
+            t = intrinsic.return_type([a.type for a in args])
+        return ir.Call(name, args, t, targs, span)
+
+    def overload(self, name: str, args: tuple[ir.Expr, ...], span: Span) -> ir.Function:
+        """The function of the file a call selects among the overloads of `name`, as C++ does
+        (xpiler.types.select_overload); the interpreter runs the same one."""
+        fns = list(self.overloads[name].values())
+        if len(fns) == 1 or not all(isinstance(a.type, (Scalar, Pointer, Array)) for a in args):
+            return self.functions[name]
+        index = select_overload([tuple(p.type for p in f.params) for f in fns], [a.type for a in args],
+                                half_class(self.dialect))
+        if index is None:
+            shown = f"{name}({', '.join(a.type.c() for a in args)})"
+            raise XpilerError(span, f"no single best overload for the call '{shown}' "
+                                    f"({len(fns)} functions named '{name}')")
+        return fns[index]
 
     def x_init_list(self, node: Tree) -> ir.Expr:
         return ir.InitList(tuple(self.expr(c) for c in node.children), Unknown(), self.span(node))
@@ -733,6 +934,11 @@ def named(t: Type, name: str) -> Type:
     return t
 
 
+def _binds_reference(declarator: Tree) -> bool:
+    """`T& x` or `T*& x` (not `T* x`)."""
+    return any(isinstance(c, Tree) and c.data == "reference" for c in declarator.children)
+
+
 def _callee_name(node: Tree) -> str | None:
     c = node.children[0]
     if isinstance(c, Tree) and c.data == "name":
@@ -740,22 +946,30 @@ def _callee_name(node: Tree) -> str | None:
     return None
 
 
+_FLOAT_LITERAL = re.compile(r"(0x(?:[0-9a-f]*\.?[0-9a-f]*)p[+-]?\d+|(?:\d+\.\d*|\.\d+|\d+)(?:e[+-]?\d+)?)([fl]?)")
+_INT_LITERAL = re.compile(r"(0x[0-9a-f]+|\d+)(u?(?:l|ll)?|(?:l|ll)u)")
+
+
 def parse_number(text: str, span: Span | None) -> ir.Const:
+    """A C literal -> Const of its C type (decimal, octal, hex, hex-float; suffixes f, l, u)."""
     t = text.lower()
-    if t.startswith("0x"):
-        digits = t.rstrip("ul")
-        value = int(digits, 16)
-        unsigned = "u" in t[len(digits):]
-        longs = t[len(digits):].count("l")
-        return ir.Const(value, _int_type(value, unsigned, longs, hexa=True), text, span)
-    if any(c in t for c in ".e") or (t.endswith("f") and not t.startswith("0x")):
-        if t.endswith("f"):
-            return ir.Const(float(t[:-1]), F32, text, span)
-        return ir.Const(float(t.rstrip("l")), F64, text, span)
-    digits = t.rstrip("ul")
-    suffix = t[len(digits):]
-    value = int(digits, 8) if len(digits) > 1 and digits.startswith("0") else int(digits)
-    return ir.Const(value, _int_type(value, "u" in suffix, suffix.count("l"), hexa=False), text, span)
+    is_float = ("p" in t) if t.startswith("0x") else (any(c in t for c in ".e") or t.endswith("f"))
+    m = (_FLOAT_LITERAL if is_float else _INT_LITERAL).fullmatch(t)
+    if m is None or (not is_float and m.group(1)[0] == "0" and len(m.group(1)) > 1
+                     and not t.startswith("0x") and set(m.group(1)) - set("01234567")):
+        raise XpilerError(span, f"invalid number '{text}'")
+    if is_float:
+        try:
+            value = float.fromhex(m.group(1)) if t.startswith("0x") else float(m.group(1))
+        except ValueError:
+            raise XpilerError(span, f"invalid number '{text}'") from None
+        return ir.Const(value, F32 if m.group(2) == "f" else F64, text, span)
+    digits, suffix = m.group(1), m.group(2)
+    value = int(digits, 16 if t.startswith("0x") else 8 if len(digits) > 1 and digits[0] == "0" else 10)
+    if value >= 2**64:
+        raise XpilerError(span, f"integer literal '{text}' is too large for any integer type")
+    hexa = t.startswith("0x") or digits[0] == "0"       # octal and hex literals may be unsigned
+    return ir.Const(value, _int_type(value, "u" in suffix, suffix.count("l"), hexa), text, span)
 
 
 def _int_type(value: int, unsigned: bool, longs: int, hexa: bool) -> Type:

@@ -21,19 +21,79 @@ from .preprocess import Pragma, Preprocessed, preprocess
 
 GRAMMAR = Path(__file__).with_name("c_core.lark")
 
-BUILTIN_TYPES = frozenset("""
+# Types every interface has: C/C++ and <stdint.h> types, GCC's extended floating types, and the
+# x86 vector types of <immintrin.h>.
+C_TYPES = frozenset("""
 void char int float double bool auto size_t ptrdiff_t intptr_t uintptr_t
-int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t int8 int16 int32 fix8 int4x2_t
-half __half half2 __half2 __nv_bfloat16 __nv_bfloat162 bfloat16 bfloat16_t __bf16 _Float16 __fp16
+int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t __bf16 _Float16 __fp16
+__m128 __m128i __m128d __m256 __m256i __m256d __m512 __m512i __m512d
+__mmask8 __mmask16 __mmask32 __mmask64
+""".split())
+# Types the device toolchains' headers declare (CUDA/HIP runtime and fp16 headers, BANG). xpiler
+# spells its own types with them in every interface (the canonical form, printed as C++, writes
+# half, float4, dim3), but a C/C++ source may use them as names: `int dim3 = 10;` is valid C++.
+DEVICE_TYPES = frozenset("""
+int8 int16 int32 fix8 int4x2_t
+half __half half2 __half2 __nv_bfloat16 __nv_bfloat162 bfloat16 bfloat16_t
 char1 char2 char3 char4 uchar1 uchar2 uchar3 uchar4 short2 short4 ushort2 ushort4
 int1 int2 int3 int4 uint1 uint2 uint3 uint4 long2 long4 float1 float2 float3 float4
 double2 double4 dim3
-__m128 __m128i __m128d __m256 __m256i __m256d __m512 __m512i __m512d
-__mmask8 __mmask16 __mmask32 __mmask64
 cudaError_t cudaStream_t cudaEvent_t hipError_t hipStream_t hipEvent_t
 cnrtQueue_t cnrtDim3_t cnrtFunctionType_t cnrtRet_t cnrtNotifier_t mluMemcpyDirection_t
 fragment
 """.split())
+BUILTIN_TYPES = C_TYPES | DEVICE_TYPES
+
+
+_DECLARATOR_END = frozenset({"=", ";", ",", ")", "["})
+
+
+def variables_named_like_types(toks: list, types: set[str]) -> set[str]:
+    """Device type names a C/C++ source declares as variables or parameters (`int dim3 = 10;`,
+    `float float4`, `unsigned uint3)`): in C and C++ they are not reserved, and a file that names
+    a variable so cannot also use the name as a type, so it is an identifier everywhere in it."""
+    typeish = C_TYPES | DEVICE_TYPES | TYPE_MODIFIERS | types
+    found = set()
+    for i in range(1, len(toks) - 1):
+        t = toks[i]
+        if not isinstance(t, Tok) or t.kind != "id" or t.text not in DEVICE_TYPES or t.text in types:
+            continue
+        before, after = toks[i - 1], toks[i + 1]
+        if not isinstance(after, Tok) or after.text not in _DECLARATOR_END:
+            continue
+        if isinstance(before, Tok) and before.text in ("*", "&") and i >= 2:
+            before = toks[i - 2]
+        allowed = typeish
+        if isinstance(before, Tok) and before.text == ",":
+            before = _statement_start(toks, i)          # `int a, half = 2;`, `static int a, half;`
+            allowed = typeish | QUALIFIERS
+        if isinstance(before, Tok) and before.kind == "id" and before.text in allowed:
+            found.add(t.text)
+    return found
+
+
+def _statement_start(toks: list, i: int):
+    """The first token of the statement holding toks[i], or None when toks[i] is inside
+    parentheses (call arguments, parameter lists)."""
+    depth = 0
+    for j in range(i - 1, -1, -1):
+        u = toks[j]
+        if not isinstance(u, Tok):
+            return toks[j + 1]
+        if u.text in (")", "]"):
+            depth += 1
+        elif u.text in ("(", "["):
+            if depth == 0:
+                return None
+            depth -= 1
+        elif u.text in (";", "{", "}") and depth == 0:
+            return toks[j + 1]
+    return toks[0]
+
+# Templates of the standard library: class templates whose members xpiler knows
+# (`numeric_limits<T>::max`) and function templates called with explicit arguments (`std::max<T>`).
+KNOWN_CLASS_TEMPLATES = frozenset({"numeric_limits"})
+KNOWN_FUNCTION_TEMPLATES = frozenset({"std::max", "std::min"})
 
 QUALIFIERS = frozenset("""
 const volatile static inline constexpr thread_local register
@@ -46,7 +106,7 @@ __nram__ __wram__ __mlu_shared__ __ldram__ __mlu_const__
 TYPE_MODIFIERS = frozenset("signed unsigned long short".split())
 
 UNSUPPORTED = {
-    "goto": "goto", "class": "class", "struct": "struct", "union": "union", "enum": "enum",
+    "goto": "goto", "class": "class", "struct": "struct", "union": "union",
     "new": "operator new", "delete": "operator delete", "try": "exceptions", "throw": "exceptions",
     "catch": "exceptions", "operator": "operator overloading", "virtual": "virtual functions",
     "asm": "inline assembly", "__asm__": "inline assembly", "__asm": "inline assembly",
@@ -102,7 +162,7 @@ def parse_tree(text: str, filename: str = "<input>", platform: str | None = None
     """Parse a whole file; raises XpilerError with a position on any error."""
     file = SourceFile(filename, text)
     pre = preprocess(tokenize(file), PREDEFINED.get(platform or "", {}))
-    tokens = _classify(pre.tokens)
+    tokens = _classify(pre.tokens, platform)
     try:
         tree = _lark().parse(tokens)
     except lark.exceptions.UnexpectedToken as e:
@@ -208,7 +268,8 @@ def _merge_qualified(toks: list) -> list:
             if t.text == "::":
                 parts = [""]
                 j = i
-                if not (j + 1 < n and isinstance(toks[j + 1], Tok) and toks[j + 1].kind == "id"):
+                after_template = bool(out) and isinstance(out[-1], Tok) and out[-1].text == ">"
+                if after_template or not (j + 1 < n and isinstance(toks[j + 1], Tok) and toks[j + 1].kind == "id"):
                     out.append(t); i += 1; continue
             while j + 1 < n and isinstance(toks[j], Tok) and toks[j].text == "::" \
                     and isinstance(toks[j + 1], Tok) and toks[j + 1].kind == "id":
@@ -224,9 +285,12 @@ def _merge_qualified(toks: list) -> list:
     return out
 
 
-def _classify(items: list) -> list[Token]:
+def _classify(items: list, platform: str | None = None) -> list[Token]:
     items = _merge_qualified(items)
     types, templates, defining = _scan_type_names(items)
+    builtin = BUILTIN_TYPES
+    if platform == "vnni":
+        builtin = BUILTIN_TYPES - variables_named_like_types(items, types)
     literal = _literal_terminals()
     out: list[Token] = []
     for t in items:
@@ -246,9 +310,10 @@ def _classify(items: list) -> list[Token]:
                 name = "TYPE_MOD"
             elif text in UNSUPPORTED:
                 name = "UNSUPPORTED"
-            elif text in types or text in BUILTIN_TYPES or (last == "fragment" and "::" in text):
+            elif text in types or text in builtin or (last == "fragment" and "::" in text):
                 name = "TYPE_NAME"
-            elif text in templates or last in templates:
+            elif text in templates or last in templates or last in KNOWN_CLASS_TEMPLATES \
+                    or text in KNOWN_FUNCTION_TEMPLATES:
                 name = "TEMPLATE_NAME"
             else:
                 name = "IDENT"

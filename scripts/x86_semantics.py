@@ -12,7 +12,7 @@ generated snippet, then run
     python3 scripts/x86_semantics.py            # rewrite xpiler/catalog/x86.toml
     python3 scripts/x86_semantics.py --check    # exit status 1 when the catalog is stale
 
-An entry that no family matches keeps its hand-written snippet (`_mm512_cmp_ps_mask`).
+An entry that no family matches would keep a hand-written snippet; at present every entry has a family.
 
 The conventions are those of the catalog header: a register parameter is the array of its canonical
 elements (float, double, or uint8_t for integer registers: lift/detensorize_x86.REGISTERS), viewed
@@ -23,6 +23,7 @@ dpbusd), `_maskz_` forms zero it, as xpiler/interp/intrinsics/x86.py's register_
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass
@@ -189,13 +190,6 @@ def bitwise(e: Entry, op: str, _suffix: str) -> str:
     return lanes(e, "uint32_t", fill(e, BITWISE[op], "uint32_t"))
 
 
-@family(r"blend_(ps|epi32)")
-def blend(e: Entry, suffix: str) -> str:
-    """k ? b : a per lane: the `_mask_` form of a move of b that keeps a."""
-    (a, _), (b, _) = e.regs
-    return lanes(e, ELEM[suffix], at(e, b, ELEM[suffix]), keep=a)
-
-
 # §3 VNNI: each int32 lane is src plus 4 (u8 * s8) or 2 (s16 * s16) products, the whole sum formed
 # exactly, then wrapped or saturated once.
 DOT = {"dpbusd": ("uint8_t", "int8_t", 4, "u8 * s8"), "dpwssd": ("int16_t", "int16_t", 2, "s16 * s16")}
@@ -344,6 +338,288 @@ def reduce(e: Entry, op: str, suffix: str) -> str:
     return text(note, lines)
 
 
+# ---- data movement: lane j of the result is a lane of the operands (or 0) ------------------------
+# Immediates are compile-time constants: `imm` stays a name in the snippet and the call's constant is
+# substituted for it; only the bits the instruction reads are used (`& 3`, `& 15`, ...).
+def lane_group(e: Entry, t: str, size: int, index: str) -> str:
+    """`index` within lane j's group of `size` lanes: `j / size * size + index`, unless the whole
+    result is one group."""
+    return index if nbytes(e.ret) // SIZE[t] == size else f"j / {size} * {size} + {group(index)}"
+
+
+def imm(e: Entry) -> str:
+    return next(n for n, t in e.scalars if t == "const int")
+
+
+def lane_type(suffix: str, e: Entry) -> str:
+    """The element type a data movement is written in: the float of a float register, else the
+    lanes the name says (whole integer registers by 32-bit word)."""
+    if REGISTERS[e.ret] in ("float", "double"):
+        return REGISTERS[e.ret]
+    return ELEM.get(suffix, "uint32_t")
+
+
+@family(r"shuffle_ps")
+def shuffle_ps(e: Entry) -> str:
+    a, b = operands(e, 2)
+    return lanes(e, "float", f"j % 4 < 2 ? {at(e, a, 'float', 's')} : {at(e, b, 'float', 's')}",
+                 (f"const int s = {lane_group(e, 'float', 4, f'({imm(e)} >> 2 * (j % 4)) & 3')};",),
+                 f"per 128-bit lane: lanes 0-1 from {a}, 2-3 from {b}; lane i is lane ({imm(e)} >> 2i) & 3")
+
+
+@family(r"(shuffle_epi32|permute_ps|permute4x64_epi64|permutex_epi64)")
+def permute_imm(e: Entry, op: str) -> str:
+    t = lane_type(op.rsplit("_", 1)[1], e)
+    a = e.regs[0][0]
+    return lanes(e, t, at(e, a, t, lane_group(e, t, 4, f"({imm(e)} >> 2 * (j % 4)) & 3")),
+                 note=f"per group of 4 lanes: lane i is lane ({imm(e)} >> 2i) & 3 of the group")
+
+
+@family(r"shuffle(hi|lo)_epi16")
+def shuffle_half(e: Entry, half: str) -> str:
+    a, n = e.regs[0][0], imm(e)
+    if half == "hi":
+        value = f"i < 4 ? {at(e, a, 'int16_t')} : {at(e, a, 'int16_t', f'j - i + 4 + (({n} >> 2 * (i - 4)) & 3)')}"
+    else:
+        value = f"i >= 4 ? {at(e, a, 'int16_t')} : {at(e, a, 'int16_t', f'j - i + (({n} >> 2 * i) & 3)')}"
+    which = "4-7" if half == "hi" else "0-3"
+    return lanes(e, "int16_t", value, ("const int i = j % 8;",),
+                 f"per 128-bit lane: words {which} permuted by {n} (2 bits each), the others kept")
+
+
+@family(r"shuffle_epi8")
+def shuffle_bytes(e: Entry) -> str:
+    a, b = operands(e, 2)
+    return lanes(e, "uint8_t", f"c < 0 ? 0 : {at(e, a, 'uint8_t', 'j / 16 * 16 + (c & 15)')}",
+                 (f"const int8_t c = {at(e, b, 'int8_t')};",),
+                 f"per 128-bit lane: byte j is byte {b}[j] & 15 of {a}'s lane, 0 where {b}[j] has its top bit set")
+
+
+@family(r"shuffle_(f32x4|i32x4)")
+def shuffle_chunks(e: Entry, _kind: str) -> str:
+    a, b = operands(e, 2)
+    t = lane_type("", e)
+    chunks = nbytes(e.ret) // 16
+    bits = chunks.bit_length() - 1
+    shift = "c" if bits == 1 else f"{bits} * c"
+    return lanes(e, t, f"c < {chunks // 2} ? {at(e, a, t, 's')} : {at(e, b, t, 's')}",
+                 (f"const int c = j / 4, s = (({imm(e)} >> {shift}) & {chunks - 1}) * 4 + j % 4;",),
+                 f"128-bit chunk c: chunk ({imm(e)} >> {shift.replace(' * ', '')}) & {chunks - 1} of {a} "
+                 f"(lower half of the result) or of {b} (upper half)")
+
+
+@family(r"permutevar_ps")
+def permutevar(e: Entry) -> str:
+    (a, _), (c, _) = e.regs
+    return lanes(e, "float", at(e, a, "float", f"j / 4 * 4 + ({at(e, c, 'int32_t')} & 3)"),
+                 note=f"per 128-bit lane: lane j is lane {c}[j] & 3 of the same 128 bits")
+
+
+@family(r"(permute2f128_ps|permute2f128_si256|permute2x128_si256)")
+def permute_halves(e: Entry, _op: str) -> str:
+    a, b = operands(e, 2)
+    t = lane_type("", e)
+    return lanes(e, t, f"(c & 8) ? {ZERO.get(t, '0')} : (c & 2) ? {at(e, b, t, 's')} : {at(e, a, t, 's')}",
+                 (f"const int c = ({imm(e)} >> 4 * (j / 4)) & 15, s = (c & 1) * 4 + j % 4;",),
+                 f"128-bit half h: bits 4h+3..4h of {imm(e)}: bit 3 zeroes it, else bits 1..0 choose "
+                 f"{a}.lo, {a}.hi, {b}.lo, {b}.hi")
+
+
+@family(r"(permutevar8x32|permutexvar)_(ps|epi16|epi32|epi64)")
+def permute_index(e: Entry, op: str, suffix: str) -> str:
+    (a, _), (idx, _) = e.regs if op == "permutevar8x32" else e.regs[::-1]
+    t = lane_type(suffix, e)
+    it = "int32_t" if suffix == "ps" else ELEM[suffix]
+    n = nbytes(e.ret) // SIZE[t]
+    return lanes(e, t, at(e, a, t, f"{at(e, idx, it)} & {n - 1}"),
+                 note=f"lane j is lane {idx}[j] & {n - 1} of {a}")
+
+
+@family(r"permutex2var_(ps|epi32)")
+def permute_two(e: Entry, suffix: str) -> str:
+    (a, _), (idx, _), (b, _) = e.regs
+    t = lane_type(suffix, e)
+    n = nbytes(e.ret) // SIZE[t]
+    return lanes(e, t, f"i < {n} ? {at(e, a, t, 'i')} : {at(e, b, t, f'i - {n}')}",
+                 (f"const int i = {at(e, idx, 'int32_t')} & {2 * n - 1};",),
+                 f"lane j is lane {idx}[j] & {2 * n - 1} of {a} and {b} laid end to end")
+
+
+@family(r"unpack(lo|hi)_(ps|epi8|epi16|epi32|epi64)")
+def unpack(e: Entry, half: str, suffix: str) -> str:
+    a, b = operands(e, 2)
+    t = lane_type(suffix, e)
+    m = 16 // SIZE[t]
+    s = f"j / {m} * {m} + j % {m} / 2" + (f" + {m // 2}" if half == "hi" else "")
+    return lanes(e, t, f"j % 2 ? {at(e, b, t, 's')} : {at(e, a, t, 's')}", (f"const int s = {s};",),
+                 f"per 128-bit lane: the {'upper' if half == 'hi' else 'lower'} halves of {a} and {b}, "
+                 f"interleaved lane by lane ({a} first)")
+
+
+@family(r"(movehl|movelh|movehdup|moveldup)_ps")
+def move_ps(e: Entry, op: str) -> str:
+    names = [n for n, _ in e.regs]
+    a, b = names[0], names[-1]
+    value = {"movehl": f"j < 2 ? {b}[j + 2] : {a}[j]", "movelh": f"j < 2 ? {a}[j] : {b}[j - 2]",
+             "movehdup": f"{a}[j / 2 * 2 + 1]", "moveldup": f"{a}[j / 2 * 2]"}[op]
+    return lanes(e, "float", value)
+
+
+# Scalar forms: lane 0 computed, the other lanes of the first operand kept (set/load: 0).
+SCALAR = {"ss": "float", "sd": "double"}
+
+
+@family(r"(add|sub|mul|div|max|min|sqrt|move)_(ss|sd)")
+def scalar_op(e: Entry, op: str, suffix: str) -> str:
+    t = SCALAR[suffix]
+    names = [n for n, _ in e.regs]
+    if op == "move":
+        first = at(e, names[1], t, "0")
+    elif op == "sqrt":
+        first = f"{'sqrtf' if t == 'float' else 'sqrt'}({at(e, names[-1], t, '0')})"
+    else:
+        first = FLOAT[op].format(*(at(e, n, t, "0") for n in names))
+    return lanes(e, t, f"j == 0 ? {group(first)} : {at(e, names[0], t)}", note=FLOAT_NOTES.get(op))
+
+
+@family(r"(set|load|store)_(ss|sd)")
+def scalar_move(e: Entry, op: str, suffix: str) -> str:
+    t = SCALAR[suffix]
+    if op == "store":
+        (p, _), (a, _) = e.scalars[0], e.regs[0]
+        return f"{p}[0] = {at(e, a, t, '0')};"
+    source = e.scalars[0][0] + ("[0]" if op == "load" else "")
+    return lanes(e, t, f"j == 0 ? {source} : {ZERO[t]}")
+
+
+@family(r"insert[fi](?:128_ps|128_si256|32x4|32x8|64x4)")
+def insert(e: Entry) -> str:
+    (a, t), (b, tb) = e.regs
+    lt = lane_type("", e)
+    w, chunks = nbytes(tb) // SIZE[lt], nbytes(t) // nbytes(tb)
+    note = f"{a} with its {8 * nbytes(tb)}-bit chunk {imm(e)} & {chunks - 1} replaced by {b}"
+    return lanes(e, lt, f"j / {w} == ({imm(e)} & {chunks - 1}) ? {at(e, b, lt, f'j % {w}')} : {at(e, a, lt)}",
+                 note=note)
+
+
+@family(r"blend(v?)_(ps|epi8|epi16|epi32|epi64)")
+def blend(e: Entry, variable: str, suffix: str) -> str:
+    """k ? b : a per lane (the `_mask_` form of a move of b that keeps a); the immediate forms take
+    bit j of imm (per 128-bit lane for 16 lanes), the variable ones the sign of each mask lane."""
+    t = lane_type(suffix, e)
+    (a, _), (b, _) = e.regs[:2]
+    if e.mask:
+        return lanes(e, t, at(e, b, t), keep=a)
+    if variable:
+        mask = e.regs[2][0]
+        return lanes(e, t, f"{at(e, mask, 'int8_t' if suffix == 'epi8' else 'int32_t')} < 0 ? "
+                           f"{at(e, b, t)} : {at(e, a, t)}", note=f"the sign bit of each {mask} lane selects {b}")
+    n = nbytes(e.ret) // SIZE[t]
+    bit = "j % 8" if n > 8 else "j"
+    return lanes(e, t, f"(({imm(e)} >> {bit}) & 1) ? {at(e, b, t)} : {at(e, a, t)}")
+
+
+# Compares into a register: all ones where the predicate holds, else 0.
+ONES = {1: "0xFFu", 2: "0xFFFFu", 4: "0xFFFFFFFFu", 8: "0xFFFFFFFFFFFFFFFFull"}
+BITS = {1: "uint8_t", 2: "uint16_t", 4: "uint32_t", 8: "uint64_t"}
+
+
+@family(r"cmp(eq|neq|lt|le|gt|ge|nlt|nle|ngt|nge|ord|unord)_(ps|epi8|epi16|epi32|epi64)")
+def compare_vector(e: Entry, pred: str, suffix: str) -> str:
+    t = ELEM[suffix]
+    condition = fill(e, CMP[pred, "ps" if suffix == "ps" else "epi32"], t)
+    note = "a NaN operand is unordered: false for the ordered predicates, true for neq and the n.. ones"
+    return lanes(e, BITS[SIZE[t]], f"{condition} ? {ONES[SIZE[t]]} : 0u", note=note if suffix == "ps" else None)
+
+
+# The 16 predicates of cmp_ps (imm & 15; imm and imm + 16 differ only in signalling), and their names.
+PREDICATES = ["eq", "lt", "le", "un", "!eq", "!lt", "!le", "!un", "(eq || un)", "!ge", "!gt", "0",
+              "(!eq && !un)", "ge", "gt", "1"]
+PREDICATE_NOTE = ("predicate {imm} & 15 ({imm} and {imm} + 16 differ only in signalling): _CMP_EQ_OQ 0, "
+                  "_CMP_LT_OS 1,\n_CMP_LE_OS 2, _CMP_UNORD_Q 3, _CMP_NEQ_UQ 4, _CMP_NLT_US 5, _CMP_NLE_US 6, "
+                  "_CMP_ORD_Q 7,\n_CMP_EQ_UQ 8, _CMP_NGE_US 9, _CMP_NGT_US 10, _CMP_FALSE_OQ 11, _CMP_NEQ_OQ 12, "
+                  "_CMP_GE_OS 13,\n_CMP_GT_OS 14, _CMP_TRUE_UQ 15; a NaN operand is unordered")
+
+
+@family(r"cmp_ps(_mask)?")
+def compare_predicate(e: Entry, to_mask: str | None) -> str:
+    (a, reg), (b, _) = e.regs
+    terms = [f"pred == {i} ? {p}" for i, p in enumerate(PREDICATES[:-1])] + [PREDICATES[-1]]
+    rows = [" : ".join(terms[i:i + 4]) for i in range(0, len(terms), 4)]
+    chain = "const int r = " + "\n            : ".join(rows) + ";"
+    body = [f"const int un = {a}[j] != {a}[j] || {b}[j] != {b}[j];",
+            f"const int eq = {a}[j] == {b}[j], lt = {a}[j] < {b}[j], le = {a}[j] <= {b}[j];",
+            f"const int gt = {a}[j] > {b}[j], ge = {a}[j] >= {b}[j];", chain.replace("\n", "\n  ")]
+    n = nbytes(reg) // 4
+    if to_mask:                                         # every lane writes `result`: a serial loop
+        lines = ["result = 0;", *loop(n, body + [f"if (r) result |= ({e.ret})(1u << j);"], parallel=False)]
+    else:
+        lines = loop(n, body + ["((uint32_t*)result)[j] = r ? 0xFFFFFFFFu : 0u;"])
+    return text(PREDICATE_NOTE.format(imm=imm(e)), [f"const int pred = {imm(e)} & 15;", *lines])
+
+
+# Gathers: lane j is the element at byte address p + index[j] * scale (index signed), at any
+# alignment: copied with memcpy, which C allows at any address. Masked forms read the selected lanes
+# only (no fault elsewhere) and keep src in the others; the AVX2 forms select by the sign bit of each
+# lane of a mask register, the AVX-512 forms by the bits of k.
+@family(r"i32gather_(ps|epi32)")
+def gather(e: Entry, suffix: str) -> str:
+    t = ELEM[suffix]
+    (p, _), (scale, _) = e.scalars
+    regs = [n for n, _ in e.regs]
+    index = regs[1] if e.mask else regs[0]
+    address = f"(const uint8_t*){p} + (long long){at(e, index, 'int32_t')} * {scale}"
+    read = f"memcpy((uint8_t*)result + 4 * j, {address}, 4);"
+    note = f"lane j: the 4 bytes at byte address {p} + {index}[j] * {scale} ({index} signed, any alignment)"
+    if not e.mask:
+        return text(note, loop(nbytes(e.ret) // 4, [read]))
+    if e.k is None:
+        selected = f"{at(e, regs[2], 'int32_t')} < 0"
+        note += f";\nonly where the sign bit of {regs[2]}[j] is set, else {regs[0]}[j] (no read)"
+    else:
+        selected = f"({e.k} >> j) & 1"
+        note += f";\nonly where bit j of {e.k} is set, else {regs[0]}[j] (no read)"
+    stmt = (f"if ({selected})\n    {read}\n  else\n    {at(e, 'result', t)} = {at(e, regs[0], t)};")
+    return text(note, loop(nbytes(e.ret) // 4, [stmt]))
+
+
+# Horizontal pairs: per 128-bit lane, the sums (differences) of adjacent lanes of a, then of b.
+@family(r"(hadd|hsub)_(ps|epi16|epi32)")
+def horizontal(e: Entry, op: str, suffix: str) -> str:
+    a, b = operands(e, 2)
+    t = ELEM[suffix]
+    u = t if suffix == "ps" else UNSIGNED[t]
+    m = 16 // SIZE[t]
+    sign = "+" if op == "hadd" else "-"
+
+    def pair(x: str) -> str:
+        return f"{at(e, x, u, 's')} {sign} {at(e, x, u, 's + 1')}"
+    note = f"per 128-bit lane: [{a}0 {sign} {a}1, {a}2 {sign} {a}3, ..., {b}0 {sign} {b}1, ...]"
+    if suffix != "ps":
+        note += ", wrapped"
+    return lanes(e, u, f"i < {m // 2} ? {pair(a)} : {pair(b)}",
+                 (f"const int i = j % {m}, s = j - i + 2 * (i % {m // 2});",), note)
+
+
+# Broadcasts: lane 0 of a register (or an element in memory) to every lane, or a chunk repeated.
+@family(r"broadcast(ss_ps|b_epi8|w_epi16|d_epi32|q_epi64|_ss)")
+def broadcast(e: Entry, kind: str) -> str:
+    t = lane_type(kind.rsplit("_", 1)[1], e)
+    source = f"{e.scalars[0][0]}[0]" if kind == "_ss" else at(e, e.regs[0][0], t, "0")
+    return lanes(e, t, source)
+
+
+@family(r"broadcast(?:si128_si256|_f32x4|_i32x4|_f32x8|_i32x8|_i64x4|_ps)")
+def broadcast_chunk(e: Entry) -> str:
+    t = lane_type("", e)
+    if e.regs:
+        a, reg = e.regs[0]
+        w = nbytes(reg) // SIZE[t]
+        return lanes(e, t, at(e, a, t, f"j % {w}"))
+    p = e.scalars[0][0]                                # `const __m128* p`: 4 floats in memory
+    return lanes(e, t, f"((const {t}*){p})[j % 4]")
+
+
 # §4 constants.
 @family(r"setzero_(ps|pd|si128|si256|si512|epi32)")
 def setzero(e: Entry, suffix: str) -> str:
@@ -373,7 +649,7 @@ def cast(e: Entry) -> str:
     return lanes(e, "uint32_t", at(e, a, "uint32_t"), note=note)
 
 
-@family(r"extract[fi](?:128|32x4|64x4)_(?:ps|pd|si256|epi32|epi64)")
+@family(r"extract[fi](?:128|32x4|32x8|64x4)_(?:ps|pd|si256|epi32|epi64)")
 def extract(e: Entry) -> str:
     (a, t), (imm, _) = e.regs[0], e.scalars[0]
     chunks, words = nbytes(t) // nbytes(e.ret), nbytes(e.ret) // 4
@@ -382,17 +658,9 @@ def extract(e: Entry) -> str:
     return lanes(e, "uint32_t", at(e, a, "uint32_t", f"({imm} & {chunks - 1}) * {words} + j"), note=note)
 
 
-@family(r"cvtss_f32|cvtsi\d+_si32")
+@family(r"cvtss_f32|cvtsd_f64|cvtsi\d+_si32")
 def lane0(e: Entry) -> str:
-    return f"result = {at(e, e.regs[0][0], 'float' if e.ret == 'float' else 'int32_t', '0')};"
-
-
-@family(r"hadd_ps")
-def hadd(e: Entry) -> str:
-    a, b = operands(e, 2)
-    return text(f"[{a}0 + {a}1, {a}2 + {a}3, {b}0 + {b}1, {b}2 + {b}3]",
-                loop(2, [f"result[j] = {a}[2 * j] + {a}[2 * j + 1];",
-                         f"result[j + 2] = {b}[2 * j] + {b}[2 * j + 1];"]))
+    return f"result = {at(e, e.regs[0][0], e.ret if e.ret in ('float', 'double') else 'int32_t', '0')};"
 
 
 # §4 loads and stores. Floats move as floats. Whole integer registers move byte by byte when the
@@ -433,6 +701,8 @@ def store(e: Entry, unaligned: str, suffix: str) -> str:
 CMP = {("eq", "ps"): "{0} == {1}", ("lt", "ps"): "{0} < {1}", ("le", "ps"): "{0} <= {1}",
        ("neq", "ps"): "!({0} == {1})", ("nlt", "ps"): "!({0} < {1})", ("nle", "ps"): "!({0} <= {1})",
        ("ord", "ps"): "{0} == {0} && {1} == {1}", ("unord", "ps"): "{0} != {0} || {1} != {1}",
+       ("gt", "ps"): "{0} > {1}", ("ge", "ps"): "{0} >= {1}", ("ngt", "ps"): "!({0} > {1})",
+       ("nge", "ps"): "!({0} >= {1})",
        ("eq", "epi32"): "{0} == {1}", ("neq", "epi32"): "{0} != {1}", ("lt", "epi32"): "{0} < {1}",
        ("le", "epi32"): "{0} <= {1}", ("gt", "epi32"): "{0} > {1}", ("ge", "epi32"): "{0} >= {1}"}
 

@@ -33,6 +33,11 @@ NAMED_CONSTANTS: dict[str, tuple[float | int, Type]] = {
     "NULL": (0, I32), "nullptr": (0, I32),
     "CHAR_BIT": (8, I32), "SCHAR_MAX": (127, I32), "SCHAR_MIN": (-128, I32),
     "SHRT_MAX": (32767, I32), "SHRT_MIN": (-32768, I32), "UCHAR_MAX": (255, I32),
+    "USHRT_MAX": (65535, I32), "FLT_TRUE_MIN": (2.0**-149, F32), "DBL_MIN": (2.0**-1022, F64),
+    "DBL_EPSILON": (2.0**-52, F64), "DBL_TRUE_MIN": (2.0**-1074, F64), "HUGE_VAL": (math.inf, F64),
+    "LLONG_MAX": (2**63 - 1, scalar(DType.I64)), "LLONG_MIN": (-2**63, scalar(DType.I64)),
+    "ULLONG_MAX": (2**64 - 1, scalar(DType.U64)), "LONG_MAX": (2**63 - 1, scalar(DType.I64)),
+    "LONG_MIN": (-2**63, scalar(DType.I64)), "ULONG_MAX": (2**64 - 1, scalar(DType.U64)),
 }
 # AVX-512 compare predicates (immintrin.h / avxintrin.h values)
 NAMED_CONSTANTS.update({f"_CMP_{name}": (value, I32) for value, name in enumerate(
@@ -134,3 +139,127 @@ def type_modifiers(mods: list[str], base: Scalar | None) -> Scalar:
     else:
         d = DType.U32 if unsigned else DType.I32
     return scalar(d)
+
+
+# ---- overload sets of the math library ------------------------------------------------------
+# What each toolchain's headers declare for the overloaded math names, by family (a catalog entry
+# names its family with `overloads = "..."`; grammar/overloads.py resolves a call against it).
+# Spellings: "R (P, ...)" a function; "T (T, T)" a template deducing one type from every
+# argument (std::max, HIP's max); "promote (A, B)" the template <cmath> (and HIP) declare for
+# arithmetic arguments of mixed types: integers count as double, the result is the wider of the
+# two; "double (integral)" the <cmath> template for one integer argument.
+# Dialects: "c" (gcc, <math.h>/<stdlib.h>), "c++" (g++: the C declarations in the global
+# namespace), "std" (g++'s std:: overloads), "cuda" (nvcc), "hip" (hipcc); a missing dialect
+# means "std". `std_via`: the libstdc++ headers that also declare the std overloads in the global
+# namespace (as `using namespace std;` does); with only <cmath>, `abs(1.5f)` is C's int abs.
+_CUDA_MINMAX = [
+    "int (int, int)", "unsigned int (unsigned int, unsigned int)",
+    "unsigned int (int, unsigned int)", "unsigned int (unsigned int, int)",
+    "long long (long long, long long)", "unsigned long long (unsigned long long, unsigned long long)",
+    "unsigned long long (long long, unsigned long long)", "unsigned long long (unsigned long long, long long)",
+    "float (float, float)", "double (double, double)", "double (float, double)", "double (double, float)",
+]   # crt/math_functions.hpp (cuda.md §7): max(float, float) is fmaxf
+OVERLOADS: dict[str, dict[str, list[str]]] = {
+    "minmax": {
+        "c": [], "c++": [], "std": ["T (T, T)"], "cuda": _CUDA_MINMAX,
+        # clang's __clang_hip_math.h and __clang_hip_cmath.h (__HIP_OVERLOAD2)
+        "hip": ["T (T, T)", "int (int, int)", "float (float, float)", "double (double, double)",
+                "promote (A, B)"],
+    },
+    "abs": {
+        "c": ["int (int)"], "c++": ["int (int)"],
+        "std": ["int (int)", "long long (long long)", "float (float)", "double (double)",
+                "long double (long double)"],
+        "std_via": ["math.h", "stdlib.h", "immintrin.h", "x86intrin.h", "mm_malloc.h"],
+    },
+    "cmath_unary": {
+        "c": ["double (double)"], "c++": ["double (double)"],
+        "std": ["float (float)", "double (double)", "long double (long double)", "double (integral)"],
+        "std_via": ["math.h"],
+    },
+    "cmath_binary": {
+        "c": ["double (double, double)"], "c++": ["double (double, double)"],
+        "std": ["float (float, float)", "double (double, double)",
+                "long double (long double, long double)", "promote (A, B)"],
+        "std_via": ["math.h"],
+    },
+    "cmath_ternary": {
+        "c": ["double (double, double, double)"], "c++": ["double (double, double, double)"],
+        "std": ["float (float, float, float)", "double (double, double, double)",
+                "long double (long double, long double, long double)", "promote (A, B, C)"],
+        "std_via": ["math.h"],
+    },
+    "float_unary": {"c": ["float (float)"], "c++": ["float (float)"], "std": ["float (float)"]},
+    "float_binary": {"c": ["float (float, float)"], "c++": ["float (float, float)"],
+                     "std": ["float (float, float)"]},
+    "float_ternary": {"c": ["float (float, float, float)"], "c++": ["float (float, float, float)"],
+                      "std": ["float (float, float, float)"]},
+}
+
+
+# ---- std::numeric_limits<T> (<limits>) ---------------------------------------------------------
+# Values as C++ defines them ([numeric.limits.members]); each is spelled with the <float.h>/
+# <limits.h> macro of the same value (above), which every target's compiler accepts in device
+# code, where std::numeric_limits needs nvcc's --expt-relaxed-constexpr. The narrow integer types
+# (bool aside) give an `int` of the value, as those macros are: it promotes to int in any use.
+_FLOAT_LIMITS = {
+    DType.F32: dict(min=(2.0**-126, "FLT_MIN"), max=(3.4028234663852886e38, "FLT_MAX"),
+                    epsilon=(2.0**-23, "FLT_EPSILON"), denorm_min=(2.0**-149, "FLT_TRUE_MIN"),
+                    round_error=(0.5, "0.5f"), infinity=(math.inf, "INFINITY"),
+                    quiet_NaN=(math.nan, "NAN"), signaling_NaN=(math.nan, "NAN"),
+                    digits=24, digits10=6, max_digits10=9, min_exponent=-125, max_exponent=128),
+    DType.F64: dict(min=(2.0**-1022, "DBL_MIN"), max=(1.7976931348623157e308, "DBL_MAX"),
+                    epsilon=(2.0**-52, "DBL_EPSILON"), denorm_min=(2.0**-1074, "DBL_TRUE_MIN"),
+                    round_error=(0.5, "0.5"), infinity=(math.inf, "HUGE_VAL"),
+                    quiet_NaN=(math.nan, "NAN"), signaling_NaN=(math.nan, "NAN"),
+                    digits=53, digits10=15, max_digits10=17, min_exponent=-1021, max_exponent=1024),
+}
+_INT_LIMIT_NAMES = {
+    DType.I8: ("SCHAR_MIN", "SCHAR_MAX"), DType.U8: ("0", "UCHAR_MAX"),
+    DType.I16: ("SHRT_MIN", "SHRT_MAX"), DType.U16: ("0", "USHRT_MAX"),
+    DType.I32: ("INT_MIN", "INT_MAX"), DType.U32: ("0u", "UINT_MAX"),
+    DType.I64: ("LLONG_MIN", "LLONG_MAX"), DType.U64: ("0ull", "ULLONG_MAX"),
+    DType.BOOL: ("false", "true"),
+}
+_ZERO = {DType.U32: "0u", DType.I64: "0ll", DType.U64: "0ull", DType.BOOL: "false"}
+_FUNCTIONS = {"min", "max", "lowest", "epsilon", "round_error", "infinity", "quiet_NaN",
+              "signaling_NaN", "denorm_min"}
+
+
+def numeric_limit(d: DType, member: str, called: bool) -> tuple[int | float | bool, Type, str]:
+    """(value, type, spelling) of `std::numeric_limits<d>::member` (`called`: `member()`);
+    KeyError if there is no such member (or a function is used as data, or data called)."""
+    if (member in _FUNCTIONS) != called:
+        raise KeyError(member)
+    if d.is_float:
+        table = _FLOAT_LIMITS[d]
+        if member == "lowest":
+            value, text = table["max"]
+            return -value, scalar(d), "-" + text
+        if member in _FUNCTIONS:
+            value, text = table[member]
+            return value, scalar(d), text
+        flags = dict(is_signed=True, is_integer=False, is_exact=False, has_infinity=True,
+                     has_quiet_NaN=True, radix=2)
+        value = flags[member] if member in flags else table[member]
+        return _data(value)
+    lo_name, hi_name = _INT_LIMIT_NAMES[d]
+    t = scalar(d) if d in (DType.I32, DType.U32, DType.I64, DType.U64, DType.BOOL) else I32
+    if member in ("min", "lowest", "max"):
+        text = hi_name if member == "max" else lo_name
+        value = NAMED_CONSTANTS[text][0] if text in NAMED_CONSTANTS else 0
+        return value, t, text
+    if member in _FUNCTIONS:
+        return 0, t, _ZERO.get(d, "0")
+    digits = 1 if d is DType.BOOL else d.bits - d.is_signed
+    flags = dict(is_signed=d.is_signed and d is not DType.BOOL, is_integer=True, is_exact=True,
+                 has_infinity=False, has_quiet_NaN=False, radix=2, digits=digits,
+                 digits10=int(digits * math.log10(2)), max_digits10=0, min_exponent=0,
+                 max_exponent=0)
+    return _data(flags[member])
+
+
+def _data(value) -> tuple[int | bool, Type, str]:
+    if isinstance(value, bool):
+        return value, scalar(DType.BOOL), "true" if value else "false"
+    return value, I32, str(value)

@@ -147,6 +147,16 @@ def _cmd_translate(args) -> int:
     return 0 if result.verified else EXIT_UNVERIFIED
 
 
+def _tune_level(value: str) -> str:
+    """`--tune`: refuse what is not implemented rather than accept and ignore it."""
+    if value == "none":
+        return value
+    if value in ("fast", "full"):
+        raise argparse.ArgumentTypeError(f"'{value}' is not available: tuning is not implemented "
+                                         f"in this version (only 'none')")
+    raise argparse.ArgumentTypeError(f"invalid value '{value}' (only 'none')")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xpiler", description="Transcompiler for tensor programs "
                                 "among cuda, hip, bang and vnni.")
@@ -178,8 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--launch", metavar="SPEC", help="how a device-only kernel is launched: grid=X[xYxZ],"
                     "block=X[xYxZ][,shared=BYTES] (cuda/hip) or union=N,tasks=T (bang); default: Union4 with "
                     "16 tasks for bang, the kernel's __launch_bounds__ and guards for cuda/hip")
-    tr.add_argument("--tune", choices=["none", "fast", "full"], default="none",
-                    help="tuning (only 'none' in this version)")
+    tr.add_argument("--tune", type=_tune_level, default="none", metavar="none",
+                    help="tuning: only 'none' in this version (fast and full are refused until "
+                         "tuning exists)")
     tr.add_argument("--llm", default="off", help="LLM endpoint for rewrite suggestions (off)")
     tr.set_defaults(run=_cmd_translate)
 

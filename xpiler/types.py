@@ -132,7 +132,11 @@ class Array(Type):
     space: Space = Space.LOCAL
 
     def c(self) -> str:
-        return f"{self.of.c()}[{'' if self.size is None else self.size}]"
+        dims, t = "", self
+        while isinstance(t, Array):              # outermost dimension first: float[25][2]
+            dims += f"[{'' if t.size is None else t.size}]"
+            t = t.of
+        return t.c() + dims
 
     @property
     def elem(self) -> DType | None:
@@ -268,3 +272,149 @@ def pointee(t: Type) -> Type | None:
     while isinstance(t, Array):
         t = t.of
     return t
+
+
+def convert_constant(value: int | float, t: Type) -> int | float:
+    """A constant's value after conversion to scalar type `t` (C's rules: float -> int truncates,
+    integers wrap modulo 2^bits; out-of-range float -> int stays as the truncated value)."""
+    if not isinstance(t, Scalar):
+        return value
+    d = t.dtype
+    if d is DType.BOOL:
+        return int(bool(value))
+    if d.is_int:
+        if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                return 0
+            value = int(value)
+        value %= 1 << d.bits
+        return value - (1 << d.bits) if d.is_signed and value >= 1 << (d.bits - 1) else value
+    return float(value)
+
+
+def narrowing(src: DType, dst: DType, value: int | float | None = None) -> bool:
+    """Whether converting `src` to `dst` narrows ([dcl.init.list]/7), for a value known at
+    compile time (`value`) or not: such a conversion is an error inside braces."""
+    if src == dst:
+        return False
+    if src.is_float and dst.is_int:
+        return True
+    as_dst = dst.np if dst is not DType.BF16 else np.float32
+    if src.is_float and dst.is_float:
+        if dst.bits >= src.bits and not (src is DType.BF16 and dst is DType.F16):
+            return False
+        if value is None:
+            return True
+        with np.errstate(over="ignore"):
+            return value == value and abs(value) != float("inf") and float(np.float64(value).astype(as_dst)) != value
+    if src.is_int and dst.is_float:
+        if value is None or abs(value) >= 2**64:
+            return True
+        with np.errstate(over="ignore"):
+            return float(np.float64(value).astype(as_dst)) != value
+    if value is not None:                        # integer to integer: does the constant fit?
+        return convert_constant(value, scalar(dst)) != int(value)
+    if dst is DType.BOOL:
+        return True
+    return dst.bits < src.bits or (src.is_signed and not dst.is_signed) or \
+        (not src.is_signed and dst.is_signed and dst.bits <= src.bits)
+
+
+# ---- C++ overload ranking ([over.ics.rank], [over.match.best]) -------------------------------
+# Used by the front end for library overloads (grammar/overloads.py) and for a file's own
+# overloaded functions, and by the interpreter to run the overload a call selects.
+EXACT, PROMOTION, CONVERSION, USER = 0, 1, 2, 3
+INTEGRAL = frozenset({DType.BOOL, DType.I8, DType.U8, DType.I16, DType.U16, DType.I32, DType.U32,
+                      DType.I64, DType.U64})
+_HALVES = frozenset({DType.F16, DType.BF16})
+# CUDA's __half/__nv_bfloat16 convert to float and to every integer type but bool (cuda_fp16.hpp);
+# HIP's __half to any arithmetic type (a template operator T()).
+_CUDA_HALF_OPERATORS = (INTEGRAL - {DType.BOOL}) | {DType.F32}
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """An implicit conversion sequence: its rank; for a user-defined one, the conversion
+    operator's result (None: several operators fit equally, the ambiguous sequence) and the
+    standard conversion after it."""
+    rank: int
+    via: object = None
+    second: int = EXACT
+
+
+def _standard_rank(src, dst) -> int:
+    if src == dst:
+        return EXACT
+    if dst is DType.I32 and src in (DType.BOOL, DType.I8, DType.U8, DType.I16, DType.U16):
+        return PROMOTION
+    if src is DType.F32 and dst is DType.F64:
+        return PROMOTION
+    return CONVERSION
+
+
+def implicit_conversion(src: DType, dst, half_class: str | None = None) -> Conversion | None:
+    """How an argument of type `src` reaches a parameter of type `dst` (a DType, or the string
+    "long double", which xpiler has no values of). `half_class`: "cuda" or "hip" where the half
+    types are classes; None where they are arithmetic. None: no implicit conversion."""
+    if src == dst:
+        return Conversion(EXACT)
+    if half_class is None or (src not in _HALVES and dst not in _HALVES):
+        return Conversion(_standard_rank(src, dst))
+    if dst in _HALVES:
+        return Conversion(USER, dst)             # a converting constructor of the class
+    if half_class == "hip":                      # template <class T> operator T()
+        return Conversion(USER, dst)
+    if dst in _CUDA_HALF_OPERATORS:
+        return Conversion(USER, dst)
+    if dst is DType.F64:                         # operator float, then float -> double
+        return Conversion(USER, DType.F32, PROMOTION)
+    return Conversion(USER, None, CONVERSION)    # several operators, each needing a conversion
+
+
+def compare_conversions(a: Conversion, b: Conversion) -> int:
+    """-1: a is the better conversion, 1: b is, 0: neither."""
+    if (a.rank == USER) != (b.rank == USER):
+        return -1 if b.rank == USER else 1
+    if a.rank == USER:
+        if a.via is None or a.via != b.via:
+            return 0
+        return (a.second > b.second) - (a.second < b.second)
+    return (a.rank > b.rank) - (a.rank < b.rank)
+
+
+def better_call(conv1: list[Conversion], conv2: list[Conversion], order1: int = 0, order2: int = 0) -> bool:
+    """Whether a candidate with conversions `conv1` is better than one with `conv2`: no worse
+    for any argument and better for one; with the same conversions, the lower `order` (0 for a
+    function, more for less specialized templates)."""
+    cmp = [compare_conversions(a, b) for a, b in zip(conv1, conv2)]
+    if any(x > 0 for x in cmp):
+        return False
+    return any(x < 0 for x in cmp) or order1 < order2
+
+
+def select_overload(params: list[tuple[Type, ...]], args: list[Type], half_class: str | None = None) -> int | None:
+    """The index of the overload (by parameter types) a call with `args` selects; None when no
+    single one is best or the types are outside scalar arithmetic (pointers: exact match only)."""
+    viable = []
+    for i, ps in enumerate(params):
+        if len(ps) != len(args):
+            continue
+        convs = []
+        for p, a in zip(ps, args):
+            if isinstance(p, Scalar) and isinstance(a, Scalar):
+                c = implicit_conversion(a.dtype, p.dtype, half_class)
+            else:
+                c = Conversion(EXACT) if _same_shape(p, a) else None
+            if c is None:
+                break
+            convs.append(c)
+        else:
+            viable.append((i, convs))
+    best = [i for i, c in viable if all(i == j or better_call(c, d) for j, d in viable)]
+    return best[0] if len(best) == 1 else None
+
+
+def _same_shape(p: Type, a: Type) -> bool:
+    if isinstance(p, Pointer) and isinstance(a, (Pointer, Array)):
+        return pointee(p) == pointee(a) or isinstance(pointee(p), Void)
+    return p == a

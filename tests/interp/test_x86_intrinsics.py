@@ -1,15 +1,17 @@
 """x86 intrinsics in the interpreter (xpiler/interp/intrinsics/x86.py) against vnni.md §3-§5.
 
 Expected values are worked out by hand from the platform reference (the "checked" cases of the doc
-and the pitfalls it lists). The last test compiles every register-only intrinsic of the catalog with
-g++ and compares the interpreter with this CPU bit for bit (any NaN matches a NaN: the interpreter
-does not model which operand's NaN, or which sign, the instruction returns); an intrinsic is skipped
+and the pitfalls it lists). The last test compiles every register-only intrinsic of the catalog, with
+every value of its immediate, with g++ and compares the interpreter with this CPU bit for bit (for
+float arithmetic any NaN matches a NaN: the interpreter does not model which operand's NaN, or which
+sign, the instruction returns; data movement keeps NaN payloads exactly); an intrinsic is skipped
 when this CPU lacks a feature it needs (per feature, from /proc/cpuinfo: the `_avx_` dot products
 need avx_vnni, which AVX512_VNNI does not imply).
 """
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -371,6 +373,87 @@ def test_shifts_and_bitwise():
     assert list(out[80:83]) == [1, 0xFFF8, 0x5678]
 
 
+# ---- data movement: shuffles, permutes, blends, compares into registers, gathers ------------------
+def test_horizontal_sum_by_movehl_shuffle_and_add_ss():
+    # the usual hand reduction: [a+c, b+d, ..] then lane 0 + lane 1; 0x55 = _MM_SHUFFLE(1, 1, 1, 1)
+    out = run("const float* v, float* o",
+              "__m128 s = _mm_loadu_ps(v);\n"
+              "s = _mm_add_ps(s, _mm_movehl_ps(s, s));\n"
+              "s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 0x55));\n"
+              "o[0] = _mm_cvtss_f32(s);\n"
+              "_mm_storeu_ps(o + 1, s);",
+              v=f32(1.0, 2.0, 30.0, 400.0), o=np.zeros(5, np.float32))["o"]
+    # lanes: [31, 402, 60, 800], then lane 0 += lane 1; lanes 1-3 unchanged by add_ss
+    assert list(out) == [433.0, 433.0, 402.0, 60.0, 800.0]
+
+
+def test_shuffles_select_per_128_bit_lane():
+    out = run("const int32_t* v, int32_t* o",
+              "__m256i x = _mm256_loadu_si256((const __m256i*)v);\n"
+              "_mm256_storeu_si256((__m256i*)o, _mm256_shuffle_epi32(x, 0x1B));\n"        # reverse each lane
+              "_mm256_storeu_si256((__m256i*)(o + 8), _mm256_permute2x128_si256(x, x, 0x81));\n"  # hi, zero
+              "_mm256_storeu_si256((__m256i*)(o + 16), _mm256_unpacklo_epi32(x, _mm256_setzero_si256()));",
+              v=np.arange(8, dtype=np.int32), o=np.zeros(24, np.int32))["o"]
+    assert list(out[:8]) == [3, 2, 1, 0, 7, 6, 5, 4]
+    assert list(out[8:16]) == [4, 5, 6, 7, 0, 0, 0, 0]
+    assert list(out[16:]) == [0, 0, 1, 0, 4, 0, 5, 0]
+
+
+def test_shuffle_epi8_zeroes_lanes_with_the_top_bit():
+    idx = np.array([15, 0x80, 1, 0x8F] + [0] * 12, np.uint8)
+    out = run("const uint8_t* a, const uint8_t* b, uint8_t* o",
+              "_mm_storeu_si128((__m128i*)o, _mm_shuffle_epi8(_mm_loadu_si128((const __m128i*)a), "
+              "_mm_loadu_si128((const __m128i*)b)));",
+              a=np.arange(100, 116, dtype=np.uint8), b=idx, o=np.zeros(16, np.uint8))["o"]
+    assert list(out[:4]) == [115, 0, 101, 0] and (out[4:] == 100).all()
+
+
+def test_compare_into_register_and_blendv():
+    # relu by compare and blend: the mask lanes are all ones (-1 as int32), NaN compares false
+    out = run("const float* v, float* o, int32_t* m",
+              "__m256 x = _mm256_loadu_ps(v), zero = _mm256_setzero_ps();\n"
+              "__m256 pos = _mm256_cmp_ps(x, zero, _CMP_GT_OQ);\n"
+              "_mm256_storeu_ps((float*)m, pos);\n"
+              "_mm256_storeu_ps(o, _mm256_blendv_ps(zero, x, pos));",
+              v=f32(-1.0, 2.0, np.nan, 0.0, -0.0, 3.5, -np.inf, np.inf), o=np.zeros(8, np.float32),
+              m=np.zeros(8, np.int32))
+    assert list(out["m"]) == [0, -1, 0, 0, 0, -1, 0, -1]
+    assert list(out["o"]) == [0.0, 2.0, 0.0, 0.0, 0.0, 3.5, 0.0, np.inf]
+
+
+def test_gather_scales_indices_in_bytes_and_reads_negative_indices():
+    src = np.arange(64, dtype=np.float32) * 10
+    out = run("const float* s, const int32_t* i, float* o",
+              "__m256i vi = _mm256_loadu_si256((const __m256i*)i);\n"
+              "_mm256_storeu_ps(o, _mm256_i32gather_ps(s + 32, vi, 4));\n"
+              "_mm256_storeu_ps(o + 8, _mm256_i32gather_ps(s + 32, vi, 8));",
+              s=src, i=np.array([0, 1, -1, -16, 15, 5, -7, 2], np.int32), o=np.zeros(16, np.float32))["o"]
+    idx = np.array([0, 1, -1, -16, 15, 5, -7, 2])
+    assert list(out[:8]) == list(src[32 + idx]) and list(out[8:]) == list(src[32 + 2 * idx])
+
+
+def test_masked_gather_reads_only_selected_lanes():
+    # the tail of a row: lanes 3..15 carry indices past the end, but their mask bits are 0
+    out = run("const float* s, const int32_t* i, float* o",
+              "__mmask16 m = (__mmask16)((1u << 3) - 1u);\n"
+              "__m512i vi = _mm512_maskz_loadu_epi32(m, i);\n"
+              "_mm512_storeu_ps(o, _mm512_mask_i32gather_ps(_mm512_set1_ps(-1.0f), m, vi, s, 4));\n"
+              "__m256i wi = _mm256_setr_epi32(4, 0, 1000, 2, -1000, 3, 99999, 1);\n"
+              "__m256 sel = _mm256_castsi256_ps(_mm256_setr_epi32(-1, -1, 0, -1, 0, -1, 0, -1));\n"
+              "_mm256_storeu_ps(o + 16, _mm256_mask_i32gather_ps(_mm256_setzero_ps(), s, wi, sel, 4));",
+              s=f32(10.0, 11.0, 12.0, 13.0, 14.0), i=np.array([4, 0, 2], np.int32),
+              o=np.zeros(24, np.float32))["o"]
+    assert list(out[:3]) == [14.0, 10.0, 12.0] and (out[3:16] == -1.0).all()
+    assert list(out[16:]) == [14.0, 10.0, 0.0, 12.0, 0.0, 13.0, 0.0, 11.0]
+
+
+def test_gather_past_the_end_is_reported():
+    with pytest.raises(XpilerError, match="out-of-bounds read"):
+        run("const float* s, float* o",
+            "_mm512_storeu_ps(o, _mm512_i32gather_ps(_mm512_set1_epi32(5), s, 4));",
+            s=np.zeros(5, np.float32), o=np.zeros(16, np.float32))
+
+
 # ---- catalog and registry in step; cross-check with this CPU -------------------------------------
 def x86_names():
     return {n for n, e in catalog().items() if e.family == "x86"}
@@ -389,9 +472,10 @@ def test_catalog_and_semantics_in_step():
 # ---- this CPU: which intrinsics it runs, immediates, the interpreter against it ---------------------
 # The g++ option in a catalog entry's `flags` -> the feature /proc/cpuinfo lists when the CPU has it
 # (vnni.md §1). Every entry also needs SSE2, the x86-64 baseline (entries without flags).
-CPU_FEATURE = {"-msse3": "pni", "-mssse3": "ssse3", "-msse4.1": "sse4_1", "-mavx": "avx", "-mavx2": "avx2",
-               "-mfma": "fma", "-mavx512f": "avx512f", "-mavx512bw": "avx512bw", "-mavx512vl": "avx512vl",
-               "-mavx512vnni": "avx512_vnni", "-mavxvnni": "avx_vnni"}
+CPU_FEATURE = {"-msse3": "pni", "-mssse3": "ssse3", "-msse4.1": "sse4_1", "-msse4.2": "sse4_2", "-mavx": "avx",
+               "-mavx2": "avx2", "-mfma": "fma", "-mavx512f": "avx512f", "-mavx512bw": "avx512bw",
+               "-mavx512dq": "avx512dq", "-mavx512vl": "avx512vl", "-mavx512vnni": "avx512_vnni",
+               "-mavxvnni": "avx_vnni"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -427,14 +511,37 @@ def register_bytes(t: str) -> int:
 
 
 def immediates(name: str) -> list[int]:
-    """Every value of the immediate (`const int`) operand of `name`, [] when it has none: each chunk
-    an extract selects, each of the 32 compare predicates."""
+    """Every value GCC accepts for the immediate (`const int`) operand of `name`, [] when it has none:
+    each scale of a gather (bytes), each chunk an extract or insert selects, each of the 32 compare
+    predicates, the 4-bit masks of _mm_blend_ps, the 2-bit chunk selectors of the 256-bit
+    shuffle_f32x4 / i32x4, and all 256 values of the other 8-bit immediates (shuffles, permutes,
+    blends)."""
     e = catalog()[name]
     if not any(p.ctype == "const int" for p in e.params):
         return []
-    if re.match(r"__m\d", e.ret):
+    op = re.fullmatch(r"_mm\d*_(?:maskz?_)?(.+)", name)[1]
+    if "gather" in op:
+        return [1, 2, 4, 8]
+    if op.startswith("extract"):
         return list(range(register_bytes(e.params[0].ctype) // register_bytes(e.ret)))
-    return list(range(32))
+    if op.startswith("insert"):
+        return list(range(register_bytes(e.ret) // register_bytes(e.params[1].ctype)))
+    if op.startswith("cmp"):
+        return list(range(32))
+    if name == "_mm_blend_ps":
+        return list(range(16))
+    if re.fullmatch(r"_mm256_shuffle_[fi]32x4", name):
+        return list(range(4))
+    if os.environ.get("XPILER_FULL_IMMEDIATES"):
+        return list(range(256))
+    return EIGHT_BIT_SAMPLE
+
+
+# 8-bit immediates (shuffle/permute/blend controls are 2-bit or 1-bit fields): every field takes
+# every value in these (0x1B, 0xE4, 0x4E, 0xB1 cover 0..3 in each 2-bit field, the powers of two
+# each single bit); XPILER_FULL_IMMEDIATES=1 tests all 256 (a 20-minute run).
+EIGHT_BIT_SAMPLE = [0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xFF, 0x1B, 0xE4, 0x4E, 0xB1,
+                    0x55, 0xAA, 0x39, 0x93]
 
 
 def cases(names) -> list:
@@ -448,11 +555,15 @@ REG = {"__m512i": ("_mm512_loadu_si512(IN)", "_mm512_storeu_si512(OUT, R)"),
        "__m256i": ("_mm256_loadu_si256((const __m256i*)(IN))", "_mm256_storeu_si256((__m256i*)(OUT), R)"),
        "__m256": ("_mm256_loadu_ps((const float*)(IN))", "_mm256_storeu_ps((float*)(OUT), R)"),
        "__m128i": ("_mm_loadu_si128((const __m128i*)(IN))", "_mm_storeu_si128((__m128i*)(OUT), R)"),
-       "__m128": ("_mm_loadu_ps((const float*)(IN))", "_mm_storeu_ps((float*)(OUT), R)")}
+       "__m128": ("_mm_loadu_ps((const float*)(IN))", "_mm_storeu_ps((float*)(OUT), R)"),
+       "__m512d": ("_mm512_loadu_pd((const double*)(IN))", "_mm512_storeu_pd((double*)(OUT), R)"),
+       "__m256d": ("_mm256_loadu_pd((const double*)(IN))", "_mm256_storeu_pd((double*)(OUT), R)"),
+       "__m128d": ("_mm_loadu_pd((const double*)(IN))", "_mm_storeu_pd((double*)(OUT), R)")}
 SCALARS = {"float": "fs[i * 32 + J]", "double": "(double)fs[i * 32 + J]", "int": "sc[i * 32 + J]",
            "unsigned int": "(unsigned)sc[i * 32 + J] % 40u", "char": "(char)sc[i * 32 + J]",
            "short": "(short)sc[i * 32 + J]", "long long": "(long long)sc[i * 32 + J] * 1000003LL"}
-RESULTS = {"float": "((float*)(OUT))[0] = R", "int": "((int32_t*)(OUT))[0] = R",
+RESULTS = {"float": "((float*)(OUT))[0] = R", "double": "((double*)(OUT))[0] = R",
+           "int": "((int32_t*)(OUT))[0] = R",
            "unsigned int": "((uint32_t*)(OUT))[0] = R", "__mmask16": "((uint16_t*)(OUT))[0] = R"}
 SPECIAL = np.array([np.nan, -np.nan, 0.0, -0.0, np.inf, -np.inf, 1.0, -1.0, 1e-45, -1e-45, 1.17e-38,
                     3.4e38, -3.4e38, 2.5, -2.5, 0.5, 1.5, 2147483520.0, 2147483648.0, -2147483648.0,
@@ -516,6 +627,20 @@ def native_inputs(n, rng):
             "out": np.zeros(n * 64, np.uint8), "n": np.int32(n)}
 
 
+# Float arithmetic may return either operand's NaN (C leaves the payload to the compiler, which may
+# swap the operands of +); everything else moves or computes bits and must match bit for bit.
+ARITHMETIC = re.compile(r"_mm\d*_(?:maskz?_)?(add|sub|mul|div|max|min|sqrt|fmadd|fmsub|fnmadd|fnmsub|"
+                        r"hadd|hsub|reduce_\w+|cvt\w+)_(ps|pd|ss|sd|f32|f64)$")
+
+
+def float_result(name: str) -> type | None:
+    """The float type whose NaNs all match in the result of `name`: float arithmetic only."""
+    ret = catalog()[name].ret
+    if not ARITHMETIC.match(name):
+        return None
+    return np.float64 if ret in ("__m512d", "__m256d", "__m128d", "double") else np.float32
+
+
 NATIVE_CASES = cases(n for n in x86_names() if register_only(n))
 
 
@@ -539,9 +664,11 @@ def test_register_intrinsics_match_this_cpu(name, imm):
     data = native_inputs(40, np.random.default_rng(7))
     want = native.call(lib, fn, ["in", "km", "sc", "fs", "out", "n"], data)["out"]
     got = Interpreter(module).run(fn, {k: np.copy(v) for k, v in data.items()})["out"]
-    if catalog()[name].ret in ("__m512", "__m256", "__m128", "float"):
-        got, want = got.view(np.float32), want.view(np.float32)       # any NaN for a NaN
-        bad = ~((got.view(np.uint32) == want.view(np.uint32)) | (np.isnan(got) & np.isnan(want)))
+    t = float_result(name)
+    if t is not None:
+        got, want = got.view(t), want.view(t)                         # any NaN for a NaN
+        bits = f"u{np.dtype(t).itemsize}"
+        bad = ~((got.view(bits) == want.view(bits)) | (np.isnan(got) & np.isnan(want)))
     else:
         bad = got != want
     i = np.flatnonzero(bad)[:1]

@@ -1,4 +1,5 @@
-"""Lifting C kernels written with SSE and AVX2 widths (128- and 256-bit registers) to the canonical form.
+"""Lifting C kernels written with SSE and AVX2 widths (128- and 256-bit registers; a gather also at 512) to
+the canonical form.
 
 Each kernel is lifted (every intrinsic becomes its catalog snippet), printed and parsed back as plain
 vnni C, then run by the interpreter and, where this machine can, compiled with g++; both meet a numpy
@@ -121,6 +122,110 @@ def quantize_reference(x: np.ndarray, scale: np.float32) -> np.ndarray:
     return q
 
 
+# Horizontal sum, SSE by hand: the 256-bit halves added, then movehl and a shuffle with add_ss
+# (0x55 = _MM_SHUFFLE(1, 1, 1, 1): lane 1 in every lane).
+HSUM_MOVEHL = HEADER + """
+extern "C" void hsum_movehl(const float* x, float* out, int n) {
+  __m256 acc = _mm256_setzero_ps();
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    acc = _mm256_add_ps(acc, _mm256_loadu_ps(x + i));
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 0x55));
+  float total = _mm_cvtss_f32(s);
+  for (; i < n; i++)
+    total += x[i];
+  out[0] = total;
+}
+"""
+
+
+def hsum_movehl_reference(x: np.ndarray) -> np.ndarray:
+    n8 = len(x) // 8 * 8
+    acc = np.zeros(8, np.float32)
+    for i in range(0, n8, 8):
+        acc = acc + x[i:i + 8]
+    s = acc[:4] + acc[4:]                                  # low half + high half
+    s = s[:2] + s[2:]                                      # movehl: lanes 0-1 + lanes 2-3
+    total = s[0] + s[1]                                    # add_ss with lane 1
+    for v in x[n8:]:
+        total = np.float32(total + v)
+    return np.array([total], np.float32)
+
+
+# 8x8 transpose of float blocks, AVX: unpack, shuffle within 128-bit lanes, then swap 128-bit halves.
+TRANSPOSE8 = HEADER + """
+extern "C" void transpose8(const float* a, float* b, int blocks) {
+  for (int k = 0; k < blocks; k++) {
+    const float* p = a + 64 * k;
+    float* q = b + 64 * k;
+    __m256 r0 = _mm256_loadu_ps(p), r1 = _mm256_loadu_ps(p + 8), r2 = _mm256_loadu_ps(p + 16);
+    __m256 r3 = _mm256_loadu_ps(p + 24), r4 = _mm256_loadu_ps(p + 32), r5 = _mm256_loadu_ps(p + 40);
+    __m256 r6 = _mm256_loadu_ps(p + 48), r7 = _mm256_loadu_ps(p + 56);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(q, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(q + 8, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(q + 16, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(q + 24, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(q + 32, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(q + 40, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(q + 48, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(q + 56, _mm256_permute2f128_ps(u3, u7, 0x31));
+  }
+}
+"""
+
+
+# Clamp to [lo, hi], SSE: compares into registers and blends; NaN passes through (both compares false).
+CLAMP = HEADER + """
+extern "C" void clamp(const float* x, float* y, float lo, float hi, int n) {
+  const __m128 vlo = _mm_set1_ps(lo), vhi = _mm_set1_ps(hi);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    __m128 v = _mm_loadu_ps(x + i);
+    v = _mm_blendv_ps(v, vlo, _mm_cmplt_ps(v, vlo));
+    v = _mm_blendv_ps(v, vhi, _mm_cmp_ps(v, vhi, _CMP_GT_OQ));
+    _mm_storeu_ps(y + i, v);
+  }
+  for (; i < n; i++)
+    y[i] = x[i] < lo ? lo : x[i] > hi ? hi : x[i];
+}
+"""
+
+
+def clamp_reference(x: np.ndarray, lo: np.float32, hi: np.float32) -> np.ndarray:
+    return np.where(x < lo, lo, np.where(x > hi, hi, x)).astype(np.float32)
+
+
+# torch.gather on the last axis, AVX-512 (16 indices a step) with a masked tail, and AVX2 (8 a step).
+GATHER = HEADER + """
+extern "C" void gather_rows(float* out, const float* src, const int32_t* idx, int rows, int src_cols, int cols) {
+  for (int r = 0; r < rows; ++r) {
+    const float* s = src + r * src_cols;
+    const int32_t* ir = idx + r * cols;
+    float* o = out + r * cols;
+    int j = 0;
+    for (; j + 16 <= cols; j += 16)
+      _mm512_storeu_ps(o + j, _mm512_i32gather_ps(_mm512_loadu_si512(ir + j), s, 4));
+    for (; j + 8 <= cols; j += 8)
+      _mm256_storeu_ps(o + j, _mm256_i32gather_ps(s, _mm256_loadu_si256((const __m256i*)(ir + j)), 4));
+    if (j < cols) {
+      __mmask16 m = (__mmask16)((1u << (cols - j)) - 1u);
+      __m512i vi = _mm512_maskz_loadu_epi32(m, ir + j);
+      _mm512_mask_storeu_ps(o + j, m, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, vi, s, 4));
+    }
+  }
+}
+"""
+
 def canonical(src: str, name: str) -> ir.Module:
     return parse(print_module(lift(parse(src, f"{name}.cpp"))), f"{name}.canonical.cpp", "vnni")
 
@@ -155,6 +260,33 @@ def cases():
         out.append(pytest.param(QUANTIZE, "quantize", ["x", "q", "scale", "n"],
                                 dict(x=x, q=np.zeros(n, np.int8), scale=scale, n=np.int32(n)),
                                 {"q": quantize_reference(x, scale)}, id=f"quantize-{n}"))
+    for n in (8, 61, 256):
+        x = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 4, n)).astype(np.float32)
+        out.append(pytest.param(HSUM_MOVEHL, "hsum_movehl", ["x", "out", "n"],
+                                dict(x=x, out=np.zeros(1, np.float32), n=np.int32(n)),
+                                {"out": hsum_movehl_reference(x)}, id=f"hsum_movehl-{n}"))
+    for blocks in (1, 3):
+        a = rng.standard_normal(64 * blocks).astype(np.float32)
+        a[:3] = [np.nan, -0.0, np.inf]
+        want = a.reshape(blocks, 8, 8).transpose(0, 2, 1).reshape(-1).copy()
+        out.append(pytest.param(TRANSPOSE8, "transpose8", ["a", "b", "blocks"],
+                                dict(a=a, b=np.zeros_like(a), blocks=np.int32(blocks)), {"b": want},
+                                id=f"transpose8-{blocks}"))
+    for n in (4, 37):
+        x = (rng.standard_normal(n) * 3).astype(np.float32)
+        x[:4] = [np.nan, -np.inf, 1.0, 2.0]
+        lo, hi = np.float32(-1.0), np.float32(1.0)
+        out.append(pytest.param(CLAMP, "clamp", ["x", "y", "lo", "hi", "n"],
+                                dict(x=x, y=np.zeros(n, np.float32), lo=lo, hi=hi, n=np.int32(n)),
+                                {"y": clamp_reference(x, lo, hi)}, id=f"clamp-{n}"))
+    for rows, src_cols, cols in ((2, 5, 3), (3, 40, 16), (4, 33, 61)):
+        src = rng.standard_normal(rows * src_cols).astype(np.float32)
+        idx = rng.integers(0, src_cols, rows * cols).astype(np.int32)
+        want = np.take_along_axis(src.reshape(rows, src_cols), idx.reshape(rows, cols), axis=1).reshape(-1)
+        out.append(pytest.param(GATHER, "gather_rows", ["out", "src", "idx", "rows", "src_cols", "cols"],
+                                dict(out=np.zeros(rows * cols, np.float32), src=src, idx=idx, rows=np.int32(rows),
+                                     src_cols=np.int32(src_cols), cols=np.int32(cols)),
+                                {"out": want}, id=f"gather-{rows}x{cols}"))
     return out
 
 

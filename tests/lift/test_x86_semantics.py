@@ -26,7 +26,7 @@ from xpiler.intrinsics import catalog
 from xpiler.lift import lift
 from xpiler.lift.detensorize_x86 import REGISTERS
 from xpiler.printer import print_module
-from tests.interp.test_x86_intrinsics import cases, cpu_lacks, native_skip
+from tests.interp.test_x86_intrinsics import ARITHMETIC, cases, cpu_lacks, native_skip
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "#include <immintrin.h>\n#include <stdint.h>\n#include <math.h>\n"
@@ -71,12 +71,18 @@ SCALAR = {"int": "ints[{i}]", "unsigned int": "(unsigned int)ints[{i}]", "char":
           "short": "(short)ints[{i}]", "long long": "longs[{i}]", "float": "floats[{i}]",
           "double": "doubles[{i}]"}
 PARAMS = ["regs", "mem", "masks", "ints", "longs", "floats", "doubles", "out", "n"]
+# A gather's index register, bounded to [-9, 22]: times the largest scale (8) plus the pointer's 72
+# bytes into the sample's 256, every element read lies in the sample (negative indices included).
+BOUNDED = {"__m512i": "_mm512_sub_epi32(_mm512_and_si512({r}, _mm512_set1_epi32(31)), _mm512_set1_epi32(9))",
+           "__m256i": "_mm256_sub_epi32(_mm256_and_si256({r}, _mm256_set1_epi32(31)), _mm256_set1_epi32(9))",
+           "__m128i": "_mm_sub_epi32(_mm_and_si128({r}, _mm_set1_epi32(31)), _mm_set1_epi32(9))"}
 
 
 def probe_function(name: str, imm: int | None) -> str:
     """`probe<name>[_<imm>](regs, mem, masks, ints, longs, floats, doubles, out, n)`: the intrinsic
     once per sample s < n: registers from `regs`, masks and scalars from their arrays, pointers into
-    `mem` (64-byte aligned for the aligned forms, 8 bytes past that otherwise), the result to `out`."""
+    `mem` (64-byte aligned for the aligned forms, 8 bytes past that otherwise; a gather's indices
+    bounded to stay in the sample), the result to `out`."""
     entry = catalog()[name]
     aligned = "_load_" in name or "_store_" in name
     args, lines = [], []
@@ -85,6 +91,8 @@ def probe_function(name: str, imm: int | None) -> str:
             args.append(f"({p.ctype})(mem + s * {MEM} + {64 if aligned else 72})")
         elif p.ctype in REGISTERS:
             lines.append(f"{p.ctype} r{i} = {LOAD[p.ctype].format(p=f'regs + s * {4 * REG} + {REG * i}')};")
+            if "gather" in name and p.name == "index":
+                lines.append(f"r{i} = {BOUNDED[p.ctype].format(r=f'r{i}')};")
             args.append(f"r{i}")
         elif p.ctype.startswith("__mmask"):
             args.append(f"({p.ctype})masks[s]")
@@ -237,8 +245,11 @@ def call_aligned(lib: Path, entry: str, inputs: dict) -> dict:
 
 
 def float_written(name: str) -> type | None:
-    """The float type of the lanes `name` writes (its result, or the register it stores)."""
+    """The float type of the lanes `name` writes (its result, or the register it stores) when it does
+    float arithmetic, whose NaNs all match; None when the bits must match."""
     e = catalog()[name]
+    if not ARITHMETIC.match(name):
+        return None
     written = e.ret if e.ret != "void" else next(p.ctype for p in e.params if p.ctype in REGISTERS)
     return {"float": np.float32, "double": np.float64}.get(REGISTERS.get(written, written))
 

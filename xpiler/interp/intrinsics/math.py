@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from xpiler.types import Scalar
+from xpiler.ir import Platform
+from xpiler.types import DType, Scalar
 
 from ..memory import bf16_to_f32, f32_to_bf16
 from ..values import convert
@@ -21,9 +22,14 @@ _erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
 def _float_arg(call, value, i=0):
+    """Argument `i` converted to the parameter type of the overload the call selected. The front
+    end resolves overloads (grammar/overloads.py) and every overload of these functions takes
+    parameters of its result type, so that type is the call's type."""
     t = call.args[i].type
-    return convert(value, t.dtype if isinstance(t, Scalar) else None, call.type.dtype
-                   if isinstance(call.type, Scalar) and call.type.dtype.is_float else t.dtype)
+    src = t.dtype if isinstance(t, Scalar) else None
+    if isinstance(call.type, Scalar):
+        return convert(value, src, call.type.dtype)
+    return np.asarray(value) if src is None else convert(value, src, src)
 
 
 def _as(call, result):
@@ -84,9 +90,31 @@ semantics("fmodf", "fmod")(_binary(np.fmod))
 semantics("atan2f", "atan2")(_binary(np.arctan2))
 semantics("__fdividef")(_binary(np.divide))
 semantics("copysignf", "copysign")(_binary(np.copysign))
-# std::max(a, b) = (a < b) ? b : a ; std::min(a, b) = (b < a) ? b : a   (vnni.md §8)
-semantics("max", "std::max")(_binary(lambda a, b: np.where(a < b, b, a)))
-semantics("min", "std::min")(_binary(lambda a, b: np.where(b < a, b, a)))
+# std::max(a, b) = (a < b) ? b : a ; std::min(a, b) = (b < a) ? b : a   (vnni.md §8). CUDA's and
+# HIP's max(float, float)/max(double, double) are fmaxf/fmax (a NaN argument loses; cuda.md §7);
+# HIP's template max<T> (for half) is (a > b) ? a : b, its min<T> (a < b) ? a : b.
+_std_max = _binary(lambda a, b: np.where(a < b, b, a))
+_std_min = _binary(lambda a, b: np.where(b < a, b, a))
+_hip_max = _binary(lambda a, b: np.where(a > b, a, b))
+_hip_min = _binary(lambda a, b: np.where(a < b, a, b))
+_fmax, _fmin = _binary(np.fmax), _binary(np.fmin)
+
+
+def _device_minmax(std, fmaxmin, hip_template):
+    def impl(m, call, args, mask):
+        d = call.type.dtype if isinstance(call.type, Scalar) else None
+        if m.platform in (Platform.CUDA, Platform.HIP) and d in (DType.F32, DType.F64):
+            return fmaxmin(m, call, args, mask)
+        if m.platform is Platform.HIP and d is not None and d.is_float:
+            return hip_template(m, call, args, mask)
+        return std(m, call, args, mask)
+    return impl
+
+
+semantics("max")(_device_minmax(_std_max, _fmax, _hip_max))
+semantics("min")(_device_minmax(_std_min, _fmin, _hip_min))
+semantics("std::max")(_std_max)
+semantics("std::min")(_std_min)
 
 
 # FMA: the product of two float32 is exact in float64; the float64 sum is rounded to odd (using

@@ -165,12 +165,236 @@ for _op, _fn in BITWISE.items():
                  f"_mm512_{_op}_epi32", f"_mm512_{_op}_epi64"], _fn, (U8, U8), U8)
 
 
-@semantics("_mm512_mask_blend_ps", "_mm512_mask_blend_epi32")
+@semantics(*(f"{_p}_mask_blend_{_s}" for _p in WIDTH for _s in ("ps", "epi8", "epi16", "epi32", "epi64")))
 def blend(m, call, args, mask):
     """k ? b : a per lane."""
     t = ELEM[call.callee.rsplit("_", 1)[1]]
     b = view(args[2], t)
     return raw(np.where(mask_bits(args[0], b.shape[-1]), b, view(args[1], t)))
+
+
+# ---- data movement: lane j of the result is a lane of the operands (or 0) -------------------------
+# Each family computes, per row, the index of the source lane of every result lane in its operands
+# laid end to end; immediates are per row too ((R, 1): uniform in practice).
+def immediate(call, args, i) -> np.ndarray:
+    """Immediate operand i -> (R, 1) int64."""
+    return scalar_arg(call, args, i, DType.I32).astype(np.int64)
+
+
+def take(sources, idx, zero=None) -> np.ndarray:
+    """Lane idx[r, j] of row r of the sources laid end to end (R, n); `zero`: lanes that become 0."""
+    idx = np.atleast_2d(idx)
+    rows = max(x.shape[0] for x in (*sources, idx))
+    flat = np.concatenate([np.broadcast_to(x, (rows, x.shape[1])) for x in sources], axis=1)
+    r = np.take_along_axis(flat, np.broadcast_to(idx, (rows, idx.shape[1])), axis=1)
+    return r if zero is None else np.where(zero, r.dtype.type(0), r)
+
+
+def move_op(names, kinds, fn):
+    """Register `fn(*operands) -> typed result` under `names`; `kinds` gives, per argument, the
+    element type a register is viewed as, or `int` for an immediate."""
+    def impl(m, call, args, mask):
+        ops = [immediate(call, args, i) if k is int else view(a, k)
+               for i, (a, k) in enumerate(zip(args, kinds))]
+        return raw(fn(*ops))
+    semantics(*names)(impl)
+
+
+def lane(x: np.ndarray) -> np.ndarray:
+    return np.arange(x.shape[1])
+
+
+def shuffle_ps(a, b, imm):
+    """Per 128-bit lane: lanes 0-1 from a, 2-3 from b; lane i is lane (imm >> 2i) & 3 of the 128 bits."""
+    j = lane(a)
+    return take([a, b], j // 4 * 4 + ((imm >> 2 * (j % 4)) & 3) + np.where(j % 4 < 2, 0, j.size))
+
+
+def permute_imm(a, imm):
+    """Per group of 4 lanes: lane i is lane (imm >> 2i) & 3 of the group."""
+    j = lane(a)
+    return take([a], j // 4 * 4 + ((imm >> 2 * (j % 4)) & 3))
+
+
+def shuffle_half(high):
+    """Per 128-bit lane (8 words): words 4-7 (high) or 0-3 permuted by imm, the others kept."""
+    def fn(a, imm):
+        j = lane(a)
+        i = j % 8 - (4 if high else 0)
+        moved = (i >= 0) & (i < 4)
+        return take([a], np.where(moved, j - i + ((imm >> 2 * np.clip(i, 0, 3)) & 3), j))
+    return fn
+
+
+def shuffle_bytes(a, b):
+    """Per 128-bit lane: byte j is byte b[j] & 15 of the lane, 0 where b[j] < 0."""
+    return take([a], lane(a) // 16 * 16 + (b & 15).astype(np.int64), zero=b < 0)
+
+
+def shuffle_chunks(a, b, imm):
+    """128-bit chunk c: chunk (imm >> bits*c) of a (lower half of the result) or b (upper half)."""
+    j = lane(a)
+    chunks = j.size // 4
+    c = j // 4
+    sel = (imm >> (chunks.bit_length() - 1) * c) & (chunks - 1)
+    return take([a, b], sel * 4 + j % 4 + np.where(c < chunks // 2, 0, j.size))
+
+
+def permutevar_ps(a, c):
+    j = lane(a)
+    return take([a], j // 4 * 4 + (c & 3))
+
+
+def permute_halves(a, b, imm):
+    """128-bit half h: nibble h of imm; bit 3 zeroes it, bits 1..0 choose a.lo, a.hi, b.lo, b.hi."""
+    j = lane(a)
+    c = (imm >> 4 * (j // 4)) & 15
+    return take([a, b], (c & 1) * 4 + j % 4 + np.where(c & 2, j.size, 0), zero=(c & 8) != 0)
+
+
+def permute_index(a, idx):
+    return take([a], (idx & (a.shape[1] - 1)).astype(np.int64))
+
+
+def permute_two(a, idx, b):
+    return take([a, b], (idx & (2 * a.shape[1] - 1)).astype(np.int64))
+
+
+def unpack(high):
+    """Per 128-bit lane: the lower (upper) halves of a and b, interleaved lane by lane."""
+    def fn(a, b):
+        j = lane(a)
+        per = 16 // a.itemsize
+        s = j // per * per + j % per // 2 + (per // 2 if high else 0)
+        return take([a, b], s + np.where(j % 2, j.size, 0))
+    return fn
+
+
+MOVES_PS = {  # lane j of the result -> lane of a (or n + lane of b)
+    "movehl": lambda j, n: np.where(j < 2, n + j + 2, j), "movelh": lambda j, n: np.where(j < 2, j, n + j - 2),
+    "movehdup": lambda j, n: j | 1, "moveldup": lambda j, n: j & ~1}
+
+
+def insert(a, b, imm):
+    """a with its chunk imm & (chunks - 1) (of b's size) replaced by b."""
+    j = lane(a)
+    w = b.shape[1]
+    chunk = imm & (j.size // w - 1)
+    return take([a, b], np.where(j // w == chunk, j.size + j % w, j))
+
+
+def blend_imm(a, b, imm):
+    """Bit j of imm selects b (per 128-bit lane, bit j % 8, for 16 lanes)."""
+    j = lane(a)
+    bit = (imm >> (j % 8 if j.size > 8 else j)) & 1
+    return take([a, b], j + bit * j.size)
+
+
+def blendv(a, b, sign):
+    return np.where(sign < 0, b, a)
+
+
+def scalar_first(op, unary=False):
+    """Lane 0 = op of the operands' lanes 0 (sqrt_sd: of b's), the other lanes of the first operand."""
+    def fn(a, *rest):
+        ops = (a, *rest)
+        x = np.array(np.broadcast_to(a, (max(o.shape[0] for o in ops), a.shape[1])))
+        with np.errstate(all="ignore"):
+            x[:, 0] = op(ops[-1][:, 0]) if unary else op(*(o[:, 0] for o in ops))
+        return x
+    return fn
+
+
+def horizontal(op):
+    """Per 128-bit lane: op of adjacent lanes of a, then of b (wrapping for integers)."""
+    def fn(a, b):
+        a, b = np.broadcast_arrays(a, b)
+        rows, per = a.shape[0], 16 // a.itemsize
+
+        def pairs(x):
+            x = x.reshape(rows, -1, per)
+            return op(x[..., 0::2], x[..., 1::2])
+        with np.errstate(all="ignore"):
+            return np.concatenate([pairs(a), pairs(b)], axis=2).reshape(rows, -1).astype(a.dtype)
+    return fn
+
+
+for _p in WIDTH:
+    move_op([f"{_p}_shuffle_ps"], (F32, F32, int), shuffle_ps)
+    move_op([f"{_p}_permute_ps"], (F32, int), permute_imm)
+    move_op([f"{_p}_shuffle_epi8"], (U8, I8), shuffle_bytes)
+    move_op([f"{_p}_shufflehi_epi16"], (I16, int), shuffle_half(True))
+    move_op([f"{_p}_shufflelo_epi16"], (I16, int), shuffle_half(False))
+    move_op([f"{_p}_permutevar_ps"], (F32, I32), permutevar_ps)
+    move_op([f"{_p}_permutex2var_ps"], (F32, I32, F32), permute_two)
+    move_op([f"{_p}_permutex2var_epi32"], (I32, I32, I32), permute_two)
+    move_op([f"{_p}_permutexvar_epi16"], (I16, I16), lambda idx, a: permute_index(a, idx))
+    for _half in ("lo", "hi"):
+        for _s in ("ps", "epi8", "epi16", "epi32", "epi64"):
+            move_op([f"{_p}_unpack{_half}_{_s}"], (ELEM[_s],) * 2, unpack(_half == "hi"))
+    for _op in ("movehdup", "moveldup"):
+        move_op([f"{_p}_{_op}_ps"], (F32,), lambda a, f=MOVES_PS[_op]: take([a], f(lane(a), a.shape[1])))
+    if _p != "_mm":
+        move_op([f"{_p}_shuffle_f32x4"], (F32, F32, int), shuffle_chunks)
+        move_op([f"{_p}_shuffle_i32x4"], (I32, I32, int), shuffle_chunks)
+        for _s in ("ps", "epi32", "epi64"):
+            move_op([f"{_p}_permutexvar_{_s}"], (ELEM["epi32" if _s == "ps" else _s], ELEM[_s]),
+                    lambda idx, a: permute_index(a, idx))
+    if _p != "_mm512":
+        move_op([f"{_p}_shuffle_epi32"], (I32, int), permute_imm)
+    for _op, _fn in (("hadd", np.add), ("hsub", np.subtract)):
+        for _s in ("ps", "epi16", "epi32"):
+            if _p != "_mm512":
+                move_op([f"{_p}_{_op}_{_s}"], (ELEM[_s],) * 2, horizontal(_fn))
+for _op in ("movehl", "movelh"):
+    move_op([f"_mm_{_op}_ps"], (F32, F32), lambda a, b, f=MOVES_PS[_op]: take([a, b], f(lane(a), a.shape[1])))
+move_op(["_mm256_permute2f128_ps"], (F32, F32, int), permute_halves)
+move_op(["_mm256_permute2f128_si256", "_mm256_permute2x128_si256"], (U32, U32, int), permute_halves)
+move_op(["_mm256_permute4x64_epi64", "_mm512_permutex_epi64"], (np.int64, int), permute_imm)
+move_op(["_mm256_permutevar8x32_ps"], (F32, I32), permute_index)
+move_op(["_mm256_permutevar8x32_epi32"], (I32, I32), permute_index)
+move_op(["_mm256_insertf128_ps", "_mm256_insertf32x4", "_mm512_insertf32x4", "_mm512_insertf32x8"],
+        (F32, F32, int), insert)
+move_op(["_mm256_insertf128_si256", "_mm256_inserti128_si256", "_mm256_inserti32x4", "_mm512_inserti32x4",
+         "_mm512_inserti64x4", "_mm512_inserti32x8"], (U32, U32, int), insert)
+move_op(["_mm_blend_ps", "_mm256_blend_ps"], (F32, F32, int), blend_imm)
+move_op(["_mm_blend_epi16", "_mm256_blend_epi16"], (I16, I16, int), blend_imm)
+move_op(["_mm_blend_epi32", "_mm256_blend_epi32"], (I32, I32, int), blend_imm)
+move_op(["_mm_blendv_ps", "_mm256_blendv_ps"], (F32, F32, I32), blendv)
+move_op(["_mm_blendv_epi8", "_mm256_blendv_epi8"], (U8, U8, I8), blendv)
+
+SCALAR_OPS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "max": max_ps,
+              "min": min_ps, "move": lambda a, b: b}
+for _s, _t in (("ss", F32), ("sd", np.float64)):
+    for _op, _fn in SCALAR_OPS.items():
+        move_op([f"_mm_{_op}_{_s}"], (_t, _t), scalar_first(_fn))
+    move_op([f"_mm_sqrt_{_s}"], (_t,) * (1 if _s == "ss" else 2), scalar_first(np.sqrt, unary=True))
+
+
+@semantics("_mm_set_ss", "_mm_set_sd")
+def set_scalar(m, call, args, mask):
+    d = DType.F32 if call.callee.endswith("ss") else DType.F64
+    x = scalar_arg(call, args, 0, d)
+    return raw(np.concatenate([x, np.zeros((x.shape[0], 16 // d.size - 1), x.dtype)], axis=1))
+
+
+# Broadcasts from a register: lane 0 to every lane, or a chunk repeated.
+def broadcast(t, chunk: int):
+    def impl(m, call, args, mask):
+        a = view(args[0], t)
+        n = nbytes_of(call.type) // np.dtype(t).itemsize
+        return raw(take([a], np.arange(n) % chunk))
+    return impl
+
+
+for _p in WIDTH:
+    semantics(f"{_p}_broadcastss_ps")(broadcast(F32, 1))
+    for _s, _t in (("b_epi8", I8), ("w_epi16", I16), ("d_epi32", I32), ("q_epi64", np.int64)):
+        semantics(f"{_p}_broadcast{_s}")(broadcast(_t, 1))
+semantics("_mm256_broadcastsi128_si256", "_mm256_broadcast_i32x4", "_mm512_broadcast_i32x4")(broadcast(U32, 4))
+semantics("_mm256_broadcast_f32x4", "_mm512_broadcast_f32x4")(broadcast(F32, 4))
+semantics("_mm512_broadcast_f32x8")(broadcast(F32, 8))
+semantics("_mm512_broadcast_i32x8", "_mm512_broadcast_i64x4")(broadcast(U32, 8))
 
 
 # Compares into a mask register: bit j of the __mmask16 = the predicate on lane j. `_mm512_cmp_ps_mask`
@@ -186,7 +410,8 @@ CMP_PS = [lambda a, b: a == b, lambda a, b: a < b, lambda a, b: a <= b, _unord,
           lambda a, b: (a == b) | _unord(a, b), lambda a, b: ~(a >= b), lambda a, b: ~(a > b),
           lambda a, b: np.zeros(np.broadcast(a, b).shape, bool), lambda a, b: (a != b) & ~_unord(a, b),
           lambda a, b: a >= b, lambda a, b: a > b, lambda a, b: np.ones(np.broadcast(a, b).shape, bool)]
-CMP_NAMED = {"eq": 0, "lt": 1, "le": 2, "unord": 3, "neq": 4, "nlt": 5, "nle": 6, "ord": 7}
+CMP_NAMED = {"eq": 0, "lt": 1, "le": 2, "unord": 3, "neq": 4, "nlt": 5, "nle": 6, "ord": 7, "nge": 9,
+             "ngt": 10, "ge": 13, "gt": 14}
 CMP_EPI32 = {"eq": np.equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
              "ge": np.greater_equal, "neq": np.not_equal}
 
@@ -197,17 +422,42 @@ def to_mask(bits: np.ndarray, dtype) -> np.ndarray:
     return _scalar((bits.astype(np.uint64) * weights).sum(axis=1).astype(dtype))
 
 
-@semantics("_mm512_cmp_ps_mask", *(f"_mm512_cmp{_op}_ps_mask" for _op in CMP_NAMED))
-def cmp_ps_mask(m, call, args, mask):
+def compare_ps(call, args) -> np.ndarray:
+    """The predicate of a cmp*_ps call on each lane -> (R, n) bool: the one its name says
+    (_mm_cmplt_ps), or the immediate's (_mm_cmp_ps)."""
     a, b = np.broadcast_arrays(view(args[0], F32), view(args[1], F32))
+    named = call.callee.split("_")[2][3:]
     with np.errstate(all="ignore"):
-        if call.callee != "_mm512_cmp_ps_mask":
-            return to_mask(CMP_PS[CMP_NAMED[call.callee.split("_")[2][3:]]](a, b), np.uint16)
-        imm = np.broadcast_to(scalar_arg(call, args, 2, DType.I32) & 15, (a.shape[0], 1))
+        if named:
+            return CMP_PS[CMP_NAMED[named]](a, b)
+        imm = np.broadcast_to(immediate(call, args, 2) & 15, (a.shape[0], 1))
         bits = np.zeros(a.shape, bool)
         for p in np.unique(imm):          # one immediate in practice; per row when it varies
             bits = np.where(imm == p, CMP_PS[int(p)](a, b), bits)
-        return to_mask(bits, np.uint16)
+        return bits
+
+
+@semantics("_mm512_cmp_ps_mask", *(f"_mm512_cmp{_op}_ps_mask" for _op in list(CMP_NAMED)[:8]))
+def cmp_ps_mask(m, call, args, mask):
+    return to_mask(compare_ps(call, args), np.uint16)
+
+
+@semantics("_mm_cmp_ps", "_mm256_cmp_ps", *(f"_mm_cmp{_op}_ps" for _op in CMP_NAMED))
+def cmp_ps(m, call, args, mask):
+    """All ones where the predicate holds, else 0."""
+    return raw(np.where(compare_ps(call, args), I32(-1), I32(0)))
+
+
+def cmp_int(op):
+    return lambda a, b: np.where(op(a, b), a.dtype.type(-1), a.dtype.type(0))
+
+
+for _s in ("epi8", "epi16", "epi32", "epi64"):
+    for _p in ("_mm", "_mm256"):
+        move_op([f"{_p}_cmpeq_{_s}"], (ELEM[_s],) * 2, cmp_int(np.equal))
+        move_op([f"{_p}_cmpgt_{_s}"], (ELEM[_s],) * 2, cmp_int(np.greater))
+    if _s != "epi64":
+        move_op([f"_mm_cmplt_{_s}"], (ELEM[_s],) * 2, cmp_int(np.less))
 
 
 @semantics(*(f"_mm512_cmp{_op}_epi32_mask" for _op in CMP_EPI32))
@@ -383,7 +633,9 @@ def cast(m, call, args, mask):
 
 
 @semantics("_mm256_extractf128_ps", "_mm256_extracti128_si256", "_mm512_extracti64x4_epi64",
-           "_mm512_extractf32x4_ps", "_mm512_extracti32x4_epi32", "_mm512_extractf64x4_pd")
+           "_mm512_extractf32x4_ps", "_mm512_extracti32x4_epi32", "_mm512_extractf64x4_pd",
+           "_mm256_extractf128_si256", "_mm256_extractf32x4_ps", "_mm256_extracti32x4_epi32",
+           "_mm512_extractf32x8_ps", "_mm512_extracti32x8_epi32")
 def extract(m, call, args, mask):
     size = call.type.lanes * call.type.of.size
     x = view(args[0], np.uint8)
@@ -391,18 +643,11 @@ def extract(m, call, args, mask):
     return x[:, chunk * size:(chunk + 1) * size]
 
 
-@semantics("_mm_cvtss_f32", "_mm256_cvtss_f32", "_mm512_cvtss_f32", "_mm_cvtsi128_si32",
+@semantics("_mm_cvtss_f32", "_mm256_cvtss_f32", "_mm512_cvtss_f32", "_mm_cvtsd_f64", "_mm_cvtsi128_si32",
            "_mm256_cvtsi256_si32", "_mm512_cvtsi512_si32")
 def lane0(m, call, args, mask):
-    return _scalar(view(args[0], F32 if call.callee.endswith("f32") else I32)[:, 0])
-
-
-@semantics("_mm_hadd_ps")
-def hadd_ps(m, call, args, mask):
-    """[a0+a1, a2+a3, b0+b1, b2+b3]."""
-    a, b = np.broadcast_arrays(view(args[0], F32), view(args[1], F32))
-    with np.errstate(all="ignore"):
-        return raw(np.concatenate([a[:, 0::2] + a[:, 1::2], b[:, 0::2] + b[:, 1::2]], axis=1))
+    t = {"f32": F32, "f64": np.float64}.get(call.callee[-3:], I32)
+    return _scalar(view(args[0], t)[:, 0])
 
 
 # §4 loads and stores: raw bytes. Aligned forms fault unless the address is a multiple of the width.
@@ -495,3 +740,62 @@ for _p, _w in WIDTH.items():
         if _s in ("ps", "pd", "epi32", "epi64"):
             semantics(f"{_p}_mask_load_{_s}", f"{_p}_maskz_load_{_s}")(masked_load(True))
             semantics(f"{_p}_mask_store_{_s}")(masked_store(True))
+
+
+# Scalar loads and stores (lane 0; a load zeroes the other lanes), broadcasts from memory.
+@semantics("_mm_load_ss", "_mm_load_sd")
+def load_scalar(m, call, args, mask):
+    size = 4 if call.callee.endswith("ss") else 8
+    data = m.memory.load(pointer(m, call, args[0]), DType.U8, mask, count=size).reshape(-1, size)
+    return np.concatenate([data, np.zeros((data.shape[0], 16 - size), np.uint8)], axis=1)
+
+
+@semantics("_mm_store_ss", "_mm_store_sd")
+def store_scalar(m, call, args, mask):
+    size = 4 if call.callee.endswith("ss") else 8
+    m.memory.store(pointer(m, call, args[0]), DType.U8, view(args[1], np.uint8)[:, :size], mask, count=size)
+
+
+@semantics("_mm_broadcast_ss", "_mm256_broadcast_ss", "_mm256_broadcast_ps")
+def broadcast_memory(m, call, args, mask):
+    size = 16 if call.callee.endswith("_ps") else 4
+    data = m.memory.load(pointer(m, call, args[0]), DType.U8, mask, count=size).reshape(-1, size)
+    return np.tile(data, (1, nbytes_of(call.type) // size))
+
+
+# Gathers: lane j is the element at byte address p + index[j] * scale (index signed 32-bit). Masked
+# forms read the selected lanes only (no fault elsewhere) and keep src in the others: the AVX2 forms
+# select by the sign bit of each lane of a mask register, the AVX-512 forms by the bits of k.
+GATHER_ARGS = {  # (src, k, index, p, mask register, scale) argument positions
+    "_mm512_i32gather": (None, None, 0, 1, None, 2), "_mm512_mask_i32gather": (0, 1, 2, 3, None, 4),
+    "_mm256_i32gather": (None, None, 1, 0, None, 2), "_mm256_mask_i32gather": (0, None, 2, 1, 3, 4),
+    "_mm_i32gather": (None, None, 1, 0, None, 2), "_mm_mask_i32gather": (0, None, 2, 1, 3, 4)}
+
+
+def gather(m, call, args, mask):
+    form, suffix = call.callee.rsplit("_", 1)
+    src, k, index, p, vmask, scale = GATHER_ARGS[form]
+    esize = np.dtype(ELEM[suffix]).itemsize
+    idx = view(args[index], I32).astype(np.int64)
+    n = idx.shape[1]
+    sel = np.ones((1, n), bool)
+    if k is not None:
+        sel = mask_bits(args[k], n)
+    elif vmask is not None:
+        sel = view(args[vmask], I32) < 0
+    p = pointer(m, call, args[p])
+    base = np.broadcast_to(p.offsets, mask.shape)
+    offsets = base[:, None] + idx * immediate(call, args, scale)
+    sel = np.broadcast_to(mask[:, None] & sel, (mask.shape[0], n))
+    each = Ptr(p.buffer, np.broadcast_to(offsets, sel.shape).ravel(), 1)
+    data = np.zeros((sel.size, esize), np.uint8)
+    if sel.any():
+        data = m.memory.load(each, DType.U8, sel.ravel(), count=esize)
+    data = data.reshape(sel.shape[0], n * esize)
+    if src is None:
+        return data
+    return np.where(np.repeat(sel, esize, axis=1), data, view(args[src], np.uint8))
+
+
+for _form in GATHER_ARGS:
+    semantics(f"{_form}_ps", f"{_form}_epi32")(gather)
