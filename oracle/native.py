@@ -62,7 +62,8 @@ _SCALAR_CTYPES = {
     np.dtype(np.float32): ctypes.c_float, np.dtype(np.float64): ctypes.c_double,
 }
 
-_BANG_STATIC = re.compile(r"\bstatic\s+(__nram__|__wram__|__ldram__)\b")   # the header's qualifier is static
+# `static` written before or after an on-chip qualifier (the header's qualifier is `static` already)
+_BANG_STATIC = re.compile(r"\bstatic\s+(__nram__|__wram__|__ldram__)\b|\b(__nram__|__wram__|__ldram__)\s+static\b")
 _BANG_LAUNCH = re.compile(r"(\b[A-Za-z_]\w*)\s*<<<\s*([^,>]+?)\s*,\s*([^,>]+?)\s*,\s*([^>]+?)\s*>>>\s*\(")
 
 
@@ -93,7 +94,7 @@ def prepare_source(text: str, platform: str) -> str:
     cuda-cpu / hip-cpu: see `_simt_rewrite`.
     """
     if platform == "bang":
-        text = _BANG_STATIC.sub(r"\1", text)
+        text = _BANG_STATIC.sub(lambda m: m.group(1) or m.group(2), text)
         return _BANG_LAUNCH.sub(r"XPILER_BANG_LAUNCH(\1, \2, \3, \4, ", text)
     if platform in SIMT_PLATFORMS:
         return _simt_rewrite(text, platform)

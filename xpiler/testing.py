@@ -7,10 +7,11 @@ Integer scalar parameters are sizes: hypothesis draws them (from `sizes`, a valu
 range per name; default 1..24) together with a seed for the array contents, runs both programs
 in the interpreter, compares every array (see xpiler.oracle.differential for the tolerance)
 and, on a difference, shrinks to a minimal failing case and reports it. Draws on which the
-first program itself faults are rejected, not reported. Before the draws, explicit examples:
-the sizes a fixed-shape kernel was written for (when random draws fault) and sizes that reach
-two tiles of every tiled loop of either program (oracle/sizes.py), so that a block-offset bug
-cannot hide behind sizes that fit in one tile.
+first program itself faults are rejected, not reported. Besides the draws:
+for a fixed-shape kernel (random draws fault) only the sizes it was written for are tried;
+otherwise, after the random draws agree, sizes that reach two tiles of every tiled loop of
+either program (oracle/sizes.py), so that a block-offset bug cannot hide behind sizes that fit
+in one tile.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, assume, example, given, seed as hseed, settings, strategies as st
+from hypothesis import HealthCheck, Phase, assume, given, seed as hseed, settings, strategies as st
+from hypothesis.errors import Unsatisfiable
 
 from xpiler.diagnostics import XpilerError
 from xpiler.oracle.differential import (DEFAULT_SIZE_RANGE, Mismatch, Program, check_compatible,
@@ -78,36 +80,49 @@ def find_counterexample(a, b, sizes: dict | None = None, examples: int = 30, see
                 runs[key] = None
         return runs[key]
 
-    @hseed(seed)
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate, Phase.shrink])
-    @given(drawn=_size_strategy(a, sizes), data_seed=st.integers(0, 2**16))
-    def prop(drawn, data_seed):
+    def differs(drawn: dict, data_seed: int) -> Counterexample | None:
         ran = run_a(drawn, data_seed)
-        assume(ran is not None)
+        if ran is None:
+            return None
         inputs_a, out_a = ran
         inputs_b = {pb.name: inputs_a[pa.name] for pa, pb in zip(a.params, b.params)}
-        out_b = run_program(b, {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs_b.items()})
+        out_b = run_program(b, copy(inputs_b))
         mismatch = compare(out_a, out_b, a, b, inputs_a)
-        if mismatch is not None:
-            found.append(Counterexample(mismatch, dict(drawn), data_seed, a, b))
-            raise AssertionError(mismatch.render(a.label, b.label))
+        return None if mismatch is None else Counterexample(mismatch, dict(drawn), data_seed, a, b)
 
-    for point in explicit_points(a, b, sizes, lambda p: run_a(p, 0) is not None):
-        prop = example(drawn=point, data_seed=0)(prop)
+    valid = lambda p: run_a(p, 0) is not None
+    written, beyond = explicit_points(a, b, sizes, valid)
+    if written is not None:                   # a fixed-shape kernel: random sizes fault
+        return next((c for c in (differs(p, s) for p in written for s in range(max(1, examples // 10)))
+                     if c is not None), None)
+
+    @hseed(seed)
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+    @given(drawn=_size_strategy(a, sizes), data_seed=st.integers(0, 2**16))
+    def prop(drawn, data_seed):
+        assume(run_a(drawn, data_seed) is not None)
+        cex = differs(drawn, data_seed)
+        if cex is not None:
+            found.append(cex)
+            raise AssertionError(cex.mismatch.render(a.label, b.label))
+
     try:
         prop()
     except AssertionError:
         return found[-1] if found else None
-    return None
+    except Unsatisfiable:
+        pass
+    # random sizes agree (or all fault): sizes two tiles wide, where block offsets show
+    return next((c for c in (differs(p, 0) for p in beyond) if c is not None), None)
 
 
-def explicit_points(a: Program, b: Program, sizes: dict | None, valid) -> list[dict]:
-    """Size points tried before random draws: for a fixed-shape kernel (random draws fault), the
-    sizes it was written for; and points two tiles wide in every size parameter."""
+def explicit_points(a: Program, b: Program, sizes: dict | None, valid) -> tuple[list[dict] | None, list[dict]]:
+    """(for a fixed-shape kernel, whose random sizes fault, the sizes it was written for, else
+    None; points two tiles wide in every size parameter, tried after the random draws)."""
     names = size_params(a.entry)
     if not names:
-        return []
+        return None, []
     user = sizes or {}
     fixed = {n: v for n, v in user.items() if not isinstance(v, tuple)}
     free = [n for n in names if n not in fixed]
@@ -115,15 +130,15 @@ def explicit_points(a: Program, b: Program, sizes: dict | None, valid) -> list[d
     draws = [{n: fixed.get(n, int(rng.integers(*_range(user.get(n, DEFAULT_SIZE_RANGE))))) for n in names}
              for _ in range(4)]
     base = next((d for d in draws if valid(d)), None)
-    points = []
     if base is None and free:
-        base = written_for(names, sorted(set(shape_literals(a.module)) | set(fixed.values())), valid, fixed)
-        return [base] if base is not None else []
+        point = written_for(names, sorted(set(shape_literals(a.module)) | set(fixed.values())), valid, fixed)
+        return ([point] if point is not None else []), []
     if base is None:
-        return []
+        return None, []
+    points = []
     for t in tile_sizes(a.module, b.module):
         points += crossing(free, [t], base, valid)
-    return points
+    return None, points
 
 
 def _range(spec) -> tuple[int, int]:
