@@ -39,7 +39,7 @@ VOTE = """
 __global__ void any_positive(const float* x, int* out, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   unsigned m = 0u;
-  if (i < n && x[i] > 0.5f) m = __ballot_sync(__activemask(), x[i] > 1.0f);   // a vote in divergent code
+  if (i < n && x[i] > 0.5f) m = __ballot_sync(0xffffffffu, x[i] > 1.0f);   // a vote in divergent code
   if (threadIdx.x == 0) out[blockIdx.x] = m != 0u;
 }
 extern "C" void any_positive_kernel(const float* x, int* out, int n) {
