@@ -61,7 +61,7 @@ for p in (str(ROOT), str(BENCH)):
         sys.path.insert(0, p)
 
 from tests.corpus_support import CorpusKernel, _load_module, assert_outputs_match, corpus, wild  # noqa: E402
-from translations import launch_option  # noqa: E402
+
 
 SOURCES = ("cuda", "hip", "bang")        # translated to vnni; vnni kernels run as written ("C" rows)
 TORCH_MIN_US = 20.0                      # the rule: geomeans over kernels where torch takes >= 20 us
@@ -204,7 +204,7 @@ def translate_cached(k: CorpusKernel, cache: Path, digest: str) -> dict:
     ref = k.reference
     extents = getattr(ref, "EXTENTS", None)
     entry = ref.ENTRY if k.launch else None
-    launch = launch_option(k)
+    launch = k.launch_option
     key = hashlib.sha256(json.dumps([k.source.read_text(), "vnni", 1, extents, entry, launch, digest],
                                     sort_keys=True, default=str).encode()).hexdigest()[:24]
     path = cache / f"{key}.json"

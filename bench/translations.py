@@ -33,17 +33,6 @@ from xpiler.diagnostics import XpilerError  # noqa: E402
 PLATFORMS = ["cuda", "hip", "bang", "vnni"]
 
 
-def launch_option(kernel: CorpusKernel) -> str | None:
-    """The reference's LAUNCH as a `--launch` value."""
-    launch = kernel.launch
-    if not launch:
-        return None
-    if "union" in launch:
-        return f"union={launch['union']},tasks={launch['tasks']}"
-    dims = lambda d: "x".join(str(int(v)) for v in (list(d) + [1, 1])[:3])
-    return f"grid={dims(launch['grid'])},block={dims(launch['block'])},shared={int(launch.get('shared_bytes', 0))}"
-
-
 def evaluate(kernel: CorpusKernel, target: str, examples: int) -> dict:
     from xpiler.grammar import parse
     from xpiler.interp import Interpreter
@@ -54,7 +43,7 @@ def evaluate(kernel: CorpusKernel, target: str, examples: int) -> dict:
     start = time.perf_counter()
     try:
         result = translate(kernel.source, target, examples=examples, extents=getattr(ref, "EXTENTS", None),
-                           entry=ref.ENTRY if kernel.launch else None, launch=launch_option(kernel))
+                           entry=ref.ENTRY if kernel.launch else None, launch=kernel.launch_option)
     except XpilerError as e:
         row.update(translated=False, reason=e.message.splitlines()[0][:160], seconds=time.perf_counter() - start)
         return row

@@ -23,10 +23,11 @@ from xpiler.types import (DType, I32, I64, Opaque, Pointer, Scalar, Type, U32, U
                           VecKind, Void, scalar)
 
 from .atomics import form, updates
+from . import library_headers
 from .plain_math import plain_math
 from .bang_memory import ALIGN, CHAR_PTR, TaskMemory
 from .offload import PARALLEL, Offload, Runtime, Site, const, is_parallel, pointer_root
-from .scalarize import scalarize
+from .scalarize import has_vectors, scalarize
 
 TARGET = "bang"
 RUNTIME = Runtime(TARGET, "cnrtMalloc", "cnrtMemcpy", "cnrtMemset", "cnrtFree", "cnrtMemcpyHostToDev",
@@ -199,6 +200,20 @@ class Kernel:
         return [ir.Block(tuple(stmts))]
 
 
+def host_globals(device: list[ir.Function], globals_: tuple[ir.Decl, ...]) -> None:
+    """File-scope variables stay in host memory: a kernel gets the ones it reads as parameters
+    (scalars by value: offload.py; arrays as staged GDRAM copies: staging.py). Refuse device code
+    that would still name one (a helper reading a table, a kernel writing a scalar)."""
+    shared = {g.name: g for g in globals_
+              if not (g.storage & {"const", "constexpr"} and isinstance(g.type, Scalar) and g.init is not None)}
+    for f in device:
+        local = {p.name for p in f.params} | {n.name for n in walk(f.body) if isinstance(n, ir.Decl)}
+        for n in walk(f.body):
+            if isinstance(n, ir.Var) and n.name in shared and n.name not in local:
+                raise cannot(n.span or shared[n.name].span, f"the file-scope variable '{n.name}' in the "
+                                                            f"device function '{f.name}' (host memory)")
+
+
 def _as_int(e: ir.Expr) -> ir.Expr:
     return e if e.type == I32 else ir.Cast(e, I32)
 
@@ -240,7 +255,9 @@ class BangEmitter(Printer):
 
     def module(self, m: ir.Module) -> str:
         out = [f"#include {inc}" for inc in m.includes]
-        out += [self.typedef(name, t) for name, t in m.typedefs if not isinstance(t, Opaque)]
+        # vector types are scalarized (scalarize.py): a user's alias of one (`typedef __half2
+        # half2;`) would name a type BANG C does not have
+        out += [self.typedef(name, t) for name, t in m.typedefs if not isinstance(t, Opaque) and not has_vectors(t)]
         out += [self.decl(g) for g in m.globals]
         called = {n.callee for f in m.functions for n in walk(f) if isinstance(n, ir.Call)}
         for name in sorted(called & set(BIT_CASTS)):
@@ -255,9 +272,8 @@ class BangEmitter(Printer):
 def emit(canonical: ir.Module, *, tasks: int = TASKS, nram_budget: int = NRAM_BUDGET) -> str:
     """Complete BANG C source (device kernels and the CNRT host entry) for a canonical module."""
     for g in canonical.globals:
-        if not (g.storage & {"const", "constexpr"} and isinstance(g.type, Scalar) and g.init is not None):
-            raise cannot(g.span, f"the file-scope variable '{g.name}' (only scalar constants are shared "
-                                 f"by host and device code)")
+        if has_vectors(g.type):
+            raise cannot(g.span, f"the file-scope {g.type.c()} variable '{g.name}'")
     module = scalarize(canonical, TARGET)
     module = dataclasses.replace(module, functions=tuple(
         dataclasses.replace(f, body=transform(f.body, plain_math)) if f.body is not None else f
@@ -266,6 +282,7 @@ def emit(canonical: ir.Module, *, tasks: int = TASKS, nram_budget: int = NRAM_BU
     kernels = [Kernel(site, tasks, nram_budget) for site in off.sites]
     host = off.host_function(lambda site: kernels[site.index].launch(off))
     device, on_host = off.reachable([k.function for k in kernels]), off.reachable([host])
+    host_globals([k.function for k in kernels] + [f for f in off.helpers if f.name in device], canonical.globals)
     helpers = []
     for f in off.helpers:
         if f.name in device and f.name in on_host:
@@ -277,7 +294,8 @@ def emit(canonical: ir.Module, *, tasks: int = TASKS, nram_budget: int = NRAM_BU
             helpers.append(dataclasses.replace(f, body=host_code(f.body)))
     out = ir.Module(ir.Platform.BANG, tuple(helpers + [k.function for k in kernels] + [host]), canonical.globals,
                     includes=("<bang.h>", "<cnrt.h>", "<float.h>", "<limits.h>", "<math.h>", "<stdint.h>",
-                              "<stdlib.h>", "<string.h>"),
+                              "<stdlib.h>", "<string.h>") + tuple(
+                        h for h in library_headers(canonical) if h not in ("<stdlib.h>",)),
                     typedefs=canonical.typedefs, filename=canonical.filename)
     return BangEmitter().module(out)
 

@@ -25,7 +25,7 @@ from xpiler.builtins import ENUM_CONSTANTS
 from xpiler.diagnostics import XpilerError
 from xpiler.inline import CallInliner
 from xpiler.irutil import walk
-from xpiler.types import Array, I32, Opaque, Pointer, Type, Void
+from xpiler.types import Array, I32, Opaque, Pointer, Scalar, Type, Void
 
 from .scoped import Scoped
 
@@ -57,6 +57,9 @@ class Runtime:
     queue_type: str
     queue_create: str
     queue_destroy: str
+    # kernels use file-scope variables in place (CUDA/HIP `__device__`/`__constant__`); otherwise
+    # a scalar one is a kernel parameter like any host variable (BANG)
+    in_place_globals: bool = False
 
     def enum(self, name: str) -> ir.EnumConst:
         value, t = ENUM_CONSTANTS[name]
@@ -157,8 +160,9 @@ def loop_shape(loop: ir.For, target: str) -> tuple[str, ir.Expr]:
     return v, cond.right
 
 
-def free_variables(loop: ir.For, target: str) -> tuple[ir.Param, ...]:
-    declared = {n.name for n in walk(loop) if isinstance(n, ir.Decl)}
+def free_variables(loop: ir.For, target: str, outside: set[str] = frozenset()) -> tuple[ir.Param, ...]:
+    """The loop's free variables but `outside` (file-scope variables kernels use in place)."""
+    declared = {n.name for n in walk(loop) if isinstance(n, ir.Decl)} | set(outside)
     params: dict[str, Type] = {}
     for n in walk(loop):
         if isinstance(n, ir.Var) and n.name not in declared and n.name not in params:
@@ -172,9 +176,9 @@ def free_variables(loop: ir.For, target: str) -> tuple[ir.Param, ...]:
     return tuple(ir.Param(name, t) for name, t in params.items())
 
 
-def find_sites(entry: ir.Function, target: str, taken: set[str]) -> list[Site]:
+def find_sites(entry: ir.Function, target: str, taken: set[str], outside: set[str] = frozenset()) -> list[Site]:
     """The top-level parallel loops of `entry`, named after their source kernels (`xpiler launch`)
-    without clashing with `taken` or one another."""
+    without clashing with `taken` or one another; `outside`: names that are no parameters."""
     sites, taken = [], set(taken)
     launch_name = None
     for s in host_statements(entry.body):
@@ -188,7 +192,7 @@ def find_sites(entry: ir.Function, target: str, taken: set[str]) -> list[Site]:
                 k += 1
                 name = f"{base}_{k}"
             taken.add(name)
-            sites.append(Site(len(sites), name, s, var, extent, free_variables(s, target)))
+            sites.append(Site(len(sites), name, s, var, extent, free_variables(s, target, outside)))
             launch_name = None
     return sites
 
@@ -325,7 +329,8 @@ class Offload:
                                     f"entries to {runtime.target} (expected one)")
         self.entry = Uniquify(entries[0]).function(entries[0])
         self.helpers = [f for f in canonical.functions if f is not entries[0] and f.body is not None]
-        self.sites = find_sites(self.entry, runtime.target, {f.name for f in canonical.functions})
+        self.globals = {g.name for g in canonical.globals if not is_constant(g)} if runtime.in_place_globals else set()
+        self.sites = find_sites(self.entry, runtime.target, {f.name for f in canonical.functions}, self.globals)
         self.pointers = DevicePointers(self.entry)
         for site in self.sites:
             for p in site.params:
@@ -460,6 +465,11 @@ def inline_parallel_helpers(canonical: ir.Module, target: str) -> ir.Module:
             break
         called |= more
     return dataclasses.replace(canonical, functions=tuple(f for f in functions if not parallel(f) or f.name in called))
+
+
+def is_constant(g: ir.Decl) -> bool:
+    """A file-scope scalar constant (`constexpr int N = 64;`): a value, not a variable."""
+    return bool(g.storage & {"const", "constexpr"}) and isinstance(g.type, Scalar) and g.init is not None
 
 
 def _void(e: ir.Expr) -> ir.Expr:

@@ -1,6 +1,7 @@
 """CUDA/HIP math spellings as standard C (the functions of xpiler/catalog/math.toml), for the
 targets whose compilers lack them (BANG C, C++ on x86): `__expf` -> `expf`, `rsqrtf(x)` ->
-`1.0f / sqrtf(x)`, `max` on floats -> `fmaxf`, `std::sqrt` on a float -> `sqrtf`, ...
+`1.0f / sqrtf(x)`, `max` on floats -> `fmaxf`, ... (`std::` math is C in the canonical form
+already: lift/cxx.py `std_math`.)
 
 One table for every emitter that needs it. (glibc's <math.h> declares `__expf`, `__logf` and
 friends as its own internal functions, so a C++ output cannot define them as helpers.)
@@ -35,20 +36,7 @@ def plain_math(e):
         return ir.Binary("/", a[0], a[1], t, e.span)
     if name == "__saturatef":
         return ir.Call("fminf", (ir.Call("fmaxf", (a[0], _f32(0.0)), t), _f32(1.0)), t, (), e.span)
-    if name.startswith("std::"):
-        return std_math(e)
     return _max_min_abs(e)
-
-
-def std_math(e):
-    """`std::` math (from C++ sources) as C: `std::exp` on a float -> `expf`, `std::max` -> `fmaxf` or
-    a conditional; device compilers (nvcc, hipcc, cncc) have no `std::` in device code."""
-    if not (isinstance(e, ir.Call) and e.callee.startswith("std::")):
-        return e
-    name, t = e.callee[5:], e.type
-    if isinstance(t, Scalar) and t.dtype is DType.F32 and name not in ("max", "min", "abs"):
-        name += "f"
-    return _max_min_abs(dataclasses.replace(e, callee=name))
 
 
 def _max_min_abs(e: ir.Call):

@@ -5,9 +5,13 @@ Before: variables of CUDA/HIP vector struct types (`float4 v`, members `.x .y .z
         (`reinterpret_cast<const float4*>(a)`), `make_float4(...)`.
 After:  a vector variable is an array of its lanes (`float v[4]`, `.y` is `[1]`), an array of
         vectors has one more dimension, a vector pointer is an element pointer whose indices
-        and offsets are scaled by the lane count; vector assignments are one per lane. Anything
-        else with a vector value (a vector passed to or returned from a function, a comparison of
-        vectors) is refused.
+        and offsets are scaled by the lane count; vector assignments are one per lane. A
+        function's vector parameter is one scalar parameter per lane (`float4 a` -> `float a_x,
+        ..., float a_w`, copied into the local array `a` on entry; each call passes the lanes of
+        its argument); a vector result is written through an extra element pointer `__ret`, so
+        such a call is the whole right side of an assignment or declaration (`v = f(...)` ->
+        `f(..., &v[0])`). Anything else with a vector value (a vector-valued call inside an
+        expression, a comparison of vectors) is refused.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import dataclasses
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, const, walk
-from xpiler.types import Array, I32, Pointer, Type, Vector, scalar, sizeof
+from xpiler.types import Array, I32, Pointer, Type, Vector, Void, scalar, sizeof
 
 LANE = {"x": 0, "y": 1, "z": 2, "w": 3}
 
@@ -42,9 +46,12 @@ def has_vectors(t: Type) -> bool:
 
 
 class Scalarize:
-    def __init__(self, target: str):
+    def __init__(self, target: str, functions: tuple[ir.Function, ...] = ()):
         self.target = target
         self.tmp = 0
+        # the module's functions before scalarization: which call arguments and results are vectors
+        self.functions = {f.name: f for f in functions if f.body is not None}
+        self.ret: ir.Var | None = None         # the result pointer of the function being rewritten
 
     def cannot(self, node, what: str) -> XpilerError:
         return XpilerError(getattr(node, "span", None), f"cannot translate {what} to {self.target}")
@@ -63,15 +70,36 @@ class Scalarize:
 
     # ---- functions and statements -------------------------------------------------------------
     def function(self, f: ir.Function) -> ir.Function:
-        if has_vectors(f.ret) and f.body is not None:
+        if has_vectors(f.ret) and not isinstance(f.ret, Vector) and f.body is not None:
             raise self.cannot(f, f"the function '{f.name}' returning {f.ret.c()}")
-        params = []
+        names = {p.name for p in f.params} | ({n.name for n in walk(f.body) if isinstance(n, (ir.Decl, ir.Var))}
+                                              if f.body is not None else set())
+
+        def fresh(name: str) -> str:
+            while name in names:
+                name += "_"
+            names.add(name)
+            return name
+        params, prologue = [], []
         for p in f.params:
+            if isinstance(p.type, Vector) and f.body is not None:
+                v = p.type
+                lanes = [ir.Var(fresh(f"{p.name}_{'xyzw'[k] if v.lanes <= 4 else k}"), scalar(v.of), p.span)
+                         for k in range(v.lanes)]
+                params += [ir.Param(x.name, x.type, p.span) for x in lanes]
+                prologue.append(ir.Decl(p.name, v, ir.InitList(tuple(lanes), v), span=p.span))
+                continue
             if isinstance(p.type, Vector):
                 raise self.cannot(p, f"the {p.type.c()} parameter '{p.name}' of '{f.name}'")
             params.append(dataclasses.replace(p, type=self.type(p.type)))
-        body = self.block(f.body) if f.body is not None else None
-        return dataclasses.replace(f, params=tuple(params), body=body)
+        self.ret, ret = None, f.ret
+        if isinstance(f.ret, Vector) and f.body is not None:
+            self.ret = ir.Var(fresh("__ret"), Pointer(scalar(f.ret.of)), f.span)
+            params.append(ir.Param(self.ret.name, self.ret.type, f.span))
+            ret = Void()
+        body = self.block(ir.Block(tuple(prologue) + f.body.stmts, f.body.span)) if f.body is not None else None
+        self.ret = None
+        return dataclasses.replace(f, params=tuple(params), ret=ret, body=body)
 
     def block(self, b: ir.Block) -> ir.Block:
         return ir.Block(tuple(x for s in b.stmts for x in self.stmt(s)), b.span)
@@ -102,6 +130,10 @@ class Scalarize:
                                                         for c in s.cases), s.span)]
         if isinstance(s, ir.ExprStmt):
             return [ir.ExprStmt(self.expr(s.expr), s.span)]
+        if isinstance(s, ir.Return) and self.ret is not None and s.value is not None:
+            # a vector result: its lanes through the result pointer
+            out = self.lanes_assign(ir.Deref(self.ret, s.value.type, s.span), None, s.value, s.span)
+            return out + [ir.Return(None, s.span)]
         if isinstance(s, ir.Return):
             return [ir.Return(self.expr(s.value) if s.value is not None else None, s.span)]
         return [s]
@@ -139,9 +171,15 @@ class Scalarize:
 
     def lanes_assign(self, target: ir.Expr, op, value: ir.Expr, span) -> list[ir.Stmt]:
         v = target.type
+        callee = self.functions.get(value.callee) if isinstance(value, ir.Call) else None
+        if callee is not None and isinstance(callee.ret, Vector) and op is None:
+            # `v = f(...)`: f writes its result's lanes through the pointer it is given
+            out = ir.AddressOf(self.lane(target, 0), Pointer(scalar(v.of)))
+            return [ir.ExprStmt(ir.Call(value.callee, self.call_args(value) + (out,), Void(), (), value.span), span)]
         if isinstance(value, ir.InitList):
             items = list(value.items) + [const(0)] * (v.lanes - len(value.items))
-            parts = [ir.Cast(self.expr(x), scalar(v.of)) for x in items[:v.lanes]]
+            parts = [self.expr(x) for x in items[:v.lanes]]
+            parts = [x if x.type == scalar(v.of) else ir.Cast(x, scalar(v.of)) for x in parts]
         else:
             parts = [self.lane(value, k) for k in range(v.lanes)]
         reads = {n.name for n in walk(value) if isinstance(n, ir.Var)}
@@ -172,6 +210,8 @@ class Scalarize:
             return self.lane(e.base, LANE[e.field])
         if isinstance(e, ir.Index) and isinstance(e.base.type, Vector):
             return self.lane(e.base, self.expr(e.index))
+        if isinstance(e, ir.Call) and e.callee in self.functions:
+            return dataclasses.replace(e, args=self.call_args(e))
         if isinstance(e, ir.SizeOf) and has_vectors(e.of):
             return ir.Const(sizeof(e.of), e.type, str(sizeof(e.of)))
         if isinstance(e, ir.Var) and has_vectors(e.type):
@@ -187,6 +227,16 @@ class Scalarize:
                 changes[f.name] = self.type(value)
         return dataclasses.replace(e, **changes) if changes else e
 
+    def call_args(self, e: ir.Call) -> tuple[ir.Expr, ...]:
+        """The arguments of a call of a module function: a vector argument is its lanes."""
+        out: list[ir.Expr] = []
+        for a in e.args:
+            if isinstance(a.type, Vector):
+                out += [self.lane(a, k) for k in range(a.type.lanes)]
+            else:
+                out.append(self.expr(a))
+        return tuple(out)
+
     def lane(self, e: ir.Expr, k) -> ir.Expr:
         """Lane `k` (an int or an index expression) of the vector-valued expression `e`."""
         v: Vector = e.type
@@ -201,8 +251,11 @@ class Scalarize:
             return ir.Index(ir.Index(self.expr(e.base), self.expr(e.index), self.type(v), e.span), kx, elem, e.span)
         if isinstance(e, ir.Deref) and _vec_ptr(e.operand.type) is not None:
             return ir.Index(self.pointer(e.operand), kx, elem, e.span)
+        if isinstance(e, ir.Deref) and e.operand is self.ret:
+            return ir.Index(e.operand, kx, elem, e.span)
         if isinstance(e, ir.Call) and e.callee.startswith("make_") and isinstance(k, int):
-            return ir.Cast(self.expr(e.args[k]), elem)
+            arg = self.expr(e.args[k])
+            return arg if arg.type == elem else ir.Cast(arg, elem)
         if isinstance(e, ir.Ternary):
             return ir.Ternary(self.expr(e.cond), self.lane(e.then, k), self.lane(e.other, k), elem, e.span)
         if isinstance(e, ir.Binary) and e.op in "+-*/%&|^" and e.op not in ("&&", "||"):
@@ -240,6 +293,10 @@ class Scalarize:
             return ir.AddressOf(self.lane(e.operand, 0), t, e.span)
         if isinstance(e, ir.Ternary):
             return ir.Ternary(self.expr(e.cond), self.pointer(e.then), self.pointer(e.other), t, e.span)
+        if isinstance(e, ir.Index) and isinstance(e.base.type, Array):
+            # an element of an array of vector pointers (`const float4* a4[256]`, a per-thread
+            # pointer of a lifted block): an element pointer
+            return ir.Index(self.expr(e.base), self.expr(e.index), t, e.span)
         raise self.cannot(e, f"this {v.c()}* expression")
 
 
@@ -248,5 +305,5 @@ def scalarize(module: ir.Module, target: str) -> ir.Module:
     if not any(has_vectors(getattr(n, "type", I32)) or isinstance(n, ir.Call) and n.callee.startswith("make_")
                for f in module.functions if f.body is not None for n in walk(f)):
         return module
-    pass_ = Scalarize(target)
+    pass_ = Scalarize(target, module.functions)
     return dataclasses.replace(module, functions=tuple(pass_.function(f) for f in module.functions))

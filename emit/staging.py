@@ -4,7 +4,9 @@ it before `Offload`).
 
 Before: a canonical host entry whose parallel loops use the caller's arrays directly (a vnni
         kernel: `for (...) c[i] = a[i] + b[i];` on its pointer parameters), or host-local
-        arrays (`float vscale[16]` filled on the host, read by a parallel loop).
+        arrays (`float vscale[16]` filled on the host, read by a parallel loop), or file-scope
+        arrays (a lifted `__constant__` array the entry fills with memcpy; BANG only, see
+        IN_PLACE_GLOBALS).
 After:  every such array `x` has a scratch buffer `x_dev = malloc(bytes)` made at the start of the
         entry; each parallel loop uses `x_dev` instead of `x`, with `memcpy(x_dev, x, bytes)`
         before it and `memcpy(x, x_dev, bytes)` after it when it may write `x`; copies between
@@ -31,6 +33,10 @@ from .offload import ALLOC, VOID_PTR, Uniquify, inline_parallel_helpers, DeviceP
 from .scoped import free_vars, substitute
 
 ExtentOf = Callable[[str], "ir.Expr | None"]
+# targets whose kernels use the canonical form's file-scope arrays in place (`__constant__` /
+# `__device__` variables the host fills with *MemcpyToSymbol: emit/simt.py); for the others a
+# file-scope array a kernel uses is staged like a host-local one (BANG: a GDRAM copy, a parameter)
+IN_PLACE_GLOBALS = {"cuda", "hip"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,7 +212,10 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
     entry = _propagate_pointer_copies(entry)                # may redeclare a parameter's name)
     canonical = dataclasses.replace(canonical, functions=tuple(
         entry if f is entries[0] else f for f in canonical.functions))
-    arrays = host_arrays(entry, DevicePointers(entry).device)
+    file_scope = {g.name: g for g in canonical.globals}
+    in_place = set(file_scope) if target in IN_PLACE_GLOBALS else set()
+    arrays = {name: found for name, found in host_arrays(entry, DevicePointers(entry).device).items()
+              if name not in in_place}
     if not arrays:
         return canonical
     used = {n.name for n in walk(entry.body) if isinstance(n, (ir.Decl, ir.Var))} | {p.name for p in entry.params}
@@ -217,8 +226,11 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
     placed: dict[int, list[str]] = {}                 # id(top-level decl) -> arrays allocated after it
     for name, (use, loop) in arrays.items():
         if isinstance(use.type, Array):
+            types = {n.type for n in walk(entry.body) if isinstance(n, ir.Decl) and n.name == name}
+            if name in file_scope and name not in decls:
+                types.add(file_scope[name].type)         # a file-scope array (`__constant__ float w[72]`)
             if isinstance(use.type.of, Array) or not isinstance(use.type.of, Scalar) or use.type.size is None \
-                    or len({n.type for n in walk(entry.body) if isinstance(n, ir.Decl) and n.name == name}) != 1:
+                    or len(types) != 1:
                 raise XpilerError(use.span, f"cannot translate the parallel loop using the host array '{name}' "
                                             f"to {target}: only one-dimensional arrays of scalars, declared "
                                             f"with one type, are staged")
@@ -228,6 +240,12 @@ def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
             if name in decls:
                 placed.setdefault(id(decls[name]), []).append(name)
         elif isinstance(use.type, Pointer) and name in decls and _alloc_size(decls[name].init) is not None:
+            if any(isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) and n.target.name == name
+                   for n in walk(entry.body)):
+                # (a std::vector resized or assigned): the size the declaration allocates is not
+                # the size at the loop
+                raise XpilerError(use.span, f"cannot translate the parallel loop using the host buffer '{name}' "
+                                            f"to {target}: the buffer is allocated again after its declaration")
             elem = use.type.to
             nbytes = _alloc_size(decls[name].init)
             read_only = not any(written_in(s, name) for s in _sites(entry))

@@ -14,6 +14,7 @@ from xpiler.irutil import transform, walk
 from xpiler.printer import Printer
 from xpiler.types import DType, Opaque, Scalar, VecKind, Vector
 
+from . import library_headers
 from .plain_math import plain_math
 
 HELPER_DEFINITIONS = {          # (CUDA/HIP math spellings become standard C: emit/plain_math.py)
@@ -53,6 +54,7 @@ class VnniEmitter(Printer):
     def preamble(self, m: ir.Module) -> list[str]:
         lines = ["#include <float.h>", "#include <limits.h>", "#include <math.h>", "#include <stdint.h>",
                  "#include <stdlib.h>", "#include <string.h>"]
+        lines += [f"#include {h}" for h in library_headers(m) if f"#include {h}" not in lines]
         used_types = {n.type for n in _all_nodes(m) if hasattr(n, "type")} | \
                      {d.type for d in _all_nodes(m) if isinstance(d, ir.Decl)}
         dtypes = {t.dtype for t in used_types if isinstance(t, Scalar)} | \

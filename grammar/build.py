@@ -11,17 +11,20 @@ import re
 from lark import Token, Tree
 
 from xpiler import ir
-from xpiler.builtins import (ENUM_CONSTANTS, HIP_LEGACY_INDEX, INDEX_STRUCTS, NAMED_CONSTANTS,
-                             NAMED_TYPES, SCALAR_BUILTINS, numeric_limit, type_modifiers)
+from xpiler.builtins import (ENUM_CONSTANTS, FUNCTION_NAMES, HIP_LEGACY_INDEX, INDEX_STRUCTS,
+                             MANIPULATOR, MANIPULATORS, NAMED_CONSTANTS, NAMED_TYPES, SCALAR_BUILTINS,
+                             STREAMS, numeric_limit, type_modifiers)
 from xpiler.diagnostics import SourceFile, Span, XpilerError, not_supported
 from xpiler.constfold import fold
-from xpiler.irutil import transform
+from xpiler.irutil import transform, walk
 from xpiler.intrinsics import lookup
 from xpiler.types import sizeof
 from xpiler.types import (BOOL, DIM3, F32, F64, I32, I64, U32, U64, Array, DType, Fragment, Opaque,
-                          Pointer, Scalar, Space, SPACE_QUALIFIERS, Type, Unknown, VecKind, Vector,
-                          Void, common, convert_constant, narrowing, promote, scalar, select_overload)
+                          Pointer, Reference, Scalar, Space, SPACE_QUALIFIERS, StdVector, Stream,
+                          Struct, Type, Unknown, VecKind, Vector, Void, common, convert_constant,
+                          narrowing, promote, scalar, select_overload)
 
+from .cxx import CxxBuilder
 from .overloads import OverloadError, half_class, resolve
 from .parser import ParseResult
 
@@ -48,7 +51,7 @@ class _Specs:
         self.span: Span | None = None
 
 
-class Builder:
+class Builder(CxxBuilder):
     def __init__(self, result: ParseResult, platform: ir.Platform):
         self.file: SourceFile = result.file
         self.platform = platform
@@ -58,11 +61,15 @@ class Builder:
         self.functions: dict[str, ir.Function] = {}
         # every function of a name, by parameter types (C++ overloads; declaration, then definition)
         self.overloads: dict[str, dict[tuple, ir.Function]] = {}
-        self.template_values: dict[str, int] = {}
+        # the value parameters of the template instance being built: name -> (value, type)
+        self.template_values: dict[str, tuple[int, Type]] = {}
+        self.init_cxx()
         # the language whose overloads a call sees (grammar/overloads.py)
         self.dialect = {ir.Platform.CUDA: "cuda", ir.Platform.HIP: "hip"}.get(
             platform, "c" if self.file.name.lower().endswith(".c") else "c++")
         self.using_std = False           # `using namespace std;` seen
+        # (before, after) effects of the ++/-- embedded in the statement being built (increments_in)
+        self.increments: tuple[list, list] | None = None
 
     # ---- helpers ------------------------------------------------------------------------------
     def span(self, node) -> Span:
@@ -126,13 +133,17 @@ class Builder:
                 continue
             kind = item.data
             if kind == "function_def" or kind == "function_decl":
-                functions.append(self.function(item, extern_c, ()))
+                fn = self.function(item, extern_c, ())
+                functions.extend(self.take_instances())      # template instances it uses, first
+                functions.append(fn)
             elif kind == "template_def":
-                tparams = tuple(self.template_param(p) for p in item.children[:-1])
-                functions.append(self.function(item.children[-1], extern_c, tparams))
+                self.define_template(item, extern_c)           # built where it is used
+            elif kind == "type_declaration":
+                self.specs(item.children[0])                    # `struct S { ... };`
             elif kind == "declaration" or kind == "using_alias":
                 for d in self.s_declaration(item) if kind == "declaration" else self.s_using_alias(item):
                     globals_.append(d)
+                functions.extend(self.take_instances())
             elif kind == "extern_block":
                 self._top_items(item.children[1:], functions, globals_, pragmas, extern_c=True)
             elif kind == "pragma":
@@ -148,27 +159,16 @@ class Builder:
             else:
                 raise self.error(item, f"not supported: top-level {kind}")
 
-    def template_param(self, node: Tree) -> ir.TemplateParam:
-        if node.data == "type_template_param":
-            name = str(node.children[-1])
-            self.typedefs.setdefault(name, Opaque(name))
-            return ir.TemplateParam(name, "type")
-        specs = self.specs(node.children[0])
-        name = str(node.children[1].children[0])
-        default = self.expr(node.children[2]) if len(node.children) > 2 else None
-        t = self.base_type(specs, node)
-        if default is not None:
-            value = self.fold(default)
-            if value is not None:
-                self.template_values[name] = int(value)
-        return ir.TemplateParam(name, "value", t, default)
-
-    def function(self, node: Tree, extern_c: bool, tparams) -> ir.Function:
+    def function(self, node: Tree, extern_c: bool, tparams, name: str | None = None) -> ir.Function:
+        """A function definition or declaration; `name`: the name of a template instance."""
         specs = self.specs(node.children[0])
         declarator = node.children[1]
         params_node = next((c for c in node.children[2:] if isinstance(c, Tree) and c.data == "params"), None)
         body_node = next((c for c in node.children[2:] if isinstance(c, Tree) and c.data == "compound"), None)
-        ret, name = self.declarator(declarator, self.base_type(specs, node))
+        ret, declared = self.declarator(declarator, self.base_type(specs, node))
+        name = name or declared
+        if isinstance(ret, Reference):
+            raise not_supported(self.span(declarator), f"'{name}' returning a reference")
         quals = frozenset(specs.quals)
         if quals & KERNEL_QUALS:
             kind = ir.FuncKind.KERNEL
@@ -195,14 +195,18 @@ class Builder:
                 continue
             if isinstance(ptype, Array):                        # array parameters decay
                 ptype = Pointer(ptype.of)
+            if isinstance(ptype, Reference) and kind is ir.FuncKind.KERNEL:
+                if not ptype.const:
+                    raise not_supported(self.span(p), f"the kernel parameter '{pname}' passed by reference")
+                ptype = ptype.to                                # a const T& kernel argument is a copy
+            if isinstance(ptype.to if isinstance(ptype, Reference) else ptype, StdVector):
+                raise not_supported(self.span(p), f"the std::vector parameter '{pname}' (pass a pointer)")
             if isinstance(ptype, Pointer) and kind is ir.FuncKind.KERNEL \
                     and self.platform is not ir.Platform.VNNI and ptype.space is Space.GENERIC:
                 ptype = Pointer(ptype.to, Space.GLOBAL, ptype.const, ptype.restrict)
             params.append(ir.Param(pname, ptype, self.span(p)))
             if pname:
-                self.declare(pname, ptype)
-                if _binds_reference(p.children[1]) and "const" not in pspecs.quals:
-                    self.scopes[-1][("reference", pname)] = True
+                self.declare(pname, ptype.to if isinstance(ptype, Reference) else ptype)
         fn = ir.Function(name, kind, ret, tuple(params), None, quals, extern_c or specs.extern_c,
                          tparams, specs.launch_bounds, self.span(declarator))
         if name not in self.functions or body_node is not None:
@@ -242,6 +246,10 @@ class Builder:
                 s.base = self.named_type(c.children[0])
             elif kind == "template_type":
                 s.base = self.template_type(c)
+            elif kind == "struct_def":
+                s.base = self.struct_def(c)
+            elif kind == "struct_ref":
+                s.base = self.struct_ref(c)
             elif kind == "launch_bounds":
                 s.launch_bounds = tuple(self.expr(a) for a in c.children[0].children)
             elif kind == "attribute":
@@ -277,6 +285,8 @@ class Builder:
     def template_type(self, node: Tree) -> Type:
         name = str(node.children[0])
         args = node.children[1].children
+        if name.rsplit("::", 1)[-1] == "vector":
+            return self.vector_type(node)
         if name.rsplit("::", 1)[-1] == "fragment":
             vals = []
             for a in args:
@@ -326,9 +336,11 @@ class Builder:
                 base = Vector(base.dtype, s.ext_lanes or s.vector_size // base.dtype.size, VecKind.EXT)
         quals = specs.quals if specs else set()
         t = base
+        reference = False
         for p in pointers:
             if p.data == "reference":
-                continue                      # references: same value semantics for our subset
+                reference = True              # `T&`, `T*&`: applied last
+                continue
             pq = {str(q) for q in p.children}
             t = Pointer(t, Space.GENERIC, const="const" in quals and t is base,
                         restrict=bool(pq & {"__restrict__", "__restrict", "restrict"}))
@@ -337,7 +349,7 @@ class Builder:
             size = None
             if len(direct.children) > 1:
                 size = self.fold(self.expr(direct.children[1]))
-                if size is None and not self.template_values:
+                if size is None:
                     raise self.error(direct, "array size is not a constant")
                 if size is not None and (isinstance(size, float) or size < 0):
                     raise self.error(direct.children[1], f"array size {size} is not a non-negative integer")
@@ -347,6 +359,10 @@ class Builder:
         space = next((SPACE_QUALIFIERS[q] for q in quals if q in SPACE_QUALIFIERS), Space.LOCAL)
         for size in dims:                       # the last dimension is collected first
             t = Array(t, size, space)
+        if reference:
+            if isinstance(t, Array):
+                raise not_supported(self.span(node), "a reference to an array (pass a pointer)")
+            t = Reference(t, const="const" in quals and not isinstance(t, Pointer))
         return t, str(direct.children[0])
 
     def type_name(self, node: Tree) -> Type:
@@ -452,14 +468,19 @@ class Builder:
         self.typedefs[name] = named(self.type_name(node.children[1]), name)
         return []
 
-    def s_declaration(self, node: Tree) -> list[ir.Decl]:
+    def s_declaration(self, node: Tree) -> list[ir.Stmt]:
+        return self.increments_in(node, lambda: self.declaration(node))
+
+    def declaration(self, node: Tree) -> list[ir.Decl]:
         specs = self.specs(node.children[0])
         base = self.base_type(specs, node)
         out = []
         for init in node.children[1:]:
             t, name = self.declarator(init.children[0], base, specs)
             if specs.typedef:
-                self.typedefs[name] = named(t, name)
+                if isinstance(t, Reference):
+                    raise not_supported(self.span(init), "a typedef of a reference type")
+                self.typedefs[name] = named(self.name_anonymous(t, name), name)
                 continue
             space = t.space if isinstance(t, Array) else SPACE_QUALIFIERS.get(
                 next((q for q in specs.quals if q in SPACE_QUALIFIERS), ""), Space.LOCAL)
@@ -468,12 +489,24 @@ class Builder:
             if init.data == "ctor_declarator":
                 ctor = tuple(self.expr(a) for a in init.children[1].children)
             elif len(init.children) > 1:
-                value = self.initializer(init.children[1], t)
+                value = self.initializer(init.children[1], t.to if isinstance(t, Reference) else t)
             if isinstance(t, Array) and t.size is None and isinstance(value, ir.InitList):
                 t = Array(t.of, len(value.items), t.space)
-            self.declare(name, t)
-            if _binds_reference(init.children[0]) and "const" not in specs.quals:
-                self.scopes[-1][("reference", name)] = True
+            if isinstance(t, Reference):
+                if value is None:
+                    raise self.error(init, f"the reference '{name}' needs an initializer")
+                self.bind_reference(t, value, init, f"'{name}'")
+            if isinstance(t, StdVector):
+                if len(self.scopes) == 1 or specs.quals & {"static", "extern", "thread_local"}:
+                    raise not_supported(self.span(init), f"the std::vector '{name}' outside a function body "
+                                                         f"or static (a scope must own it)")
+                ctor = self.vector_decl(name, t, ctor, value, init)
+            if isinstance(t, Struct) and isinstance(value, ir.Expr) and not isinstance(value, ir.InitList) \
+                    and value.type != t:
+                raise self.error(init, f"cannot initialize '{name}' ({t.c()}) with a value of type {value.type.c()}")
+            if isinstance(t, Struct) and ctor is not None:
+                raise not_supported(self.span(init), f"constructing the struct '{name}' with ()")
+            self.declare(name, t.to if isinstance(t, Reference) else t)
             if specs.quals & {"const", "constexpr"} and isinstance(t, Scalar) and value is not None:
                 known = self.fold(value)
                 if known is not None:
@@ -486,6 +519,8 @@ class Builder:
     def initializer(self, node, t: Type) -> ir.Expr:
         if isinstance(node, Tree) and node.data == "initializer":
             return self.expr(node.children[0])
+        if isinstance(node, Tree) and node.data == "init_list" and _has_struct(t):
+            return self.aggregate(list(node.children), t, node)
         if isinstance(node, Tree) and node.data == "init_list":
             inner = t.of if isinstance(t, Array) else (scalar(t.of) if isinstance(t, Vector) else t)
             return ir.InitList(tuple(self.initializer(c, inner) for c in node.children), t, self.span(node))
@@ -496,6 +531,52 @@ class Builder:
 
     def effect(self, node) -> list[ir.Stmt]:
         """An expression evaluated for its effect: assignments, ++/--, calls, comma lists."""
+        if isinstance(node, Tree) and node.data == "comma":
+            return self.effect(node.children[0]) + self.effect(node.children[1])
+        return self.increments_in(node, lambda: self.plain_effect(node))
+
+    def increments_in(self, node, build) -> list[ir.Stmt]:
+        """`build()`'s statements with the `++`/`--` embedded in `node` as statements of their own:
+        `patch[idx++] = v;` is `patch[idx] = v; idx += 1;`, `*p++ = x;` is `*p = x; p += 1;`,
+        `a[--n] = x;` is `n -= 1; a[n] = x;`. C leaves the order of effects within a full
+        expression unsequenced, so this is its meaning exactly when the variable is a local
+        scalar or pointer named nowhere else in the statement and the increment is evaluated
+        unconditionally; anything else is refused."""
+        found = list(_embedded_increments(node))
+        if not found:
+            return build()
+        for inc, conditional in found:
+            if conditional:
+                raise not_supported(self.span(inc), "++/-- in a conditionally evaluated operand (of ?:, && or ||)")
+        outer, self.increments = self.increments, ([], [])
+        try:
+            stmts = build()
+            before, after = self.increments
+        finally:
+            self.increments = outer
+        effects = before + after
+        names = [a.target.name for a in effects]
+        for a in effects:
+            uses = sum(1 for s in stmts for n in walk(s) if isinstance(n, ir.Var) and n.name == a.target.name)
+            uses += sum(1 for b in effects for n in walk(b.target) if n.name == a.target.name) - 1
+            if uses > 1 or names.count(a.target.name) > 1:
+                raise not_supported(a.span, f"'{a.target.name}' incremented and used again in the same statement "
+                                            f"(unsequenced in C)")
+        return before + stmts + after
+
+    def embedded_increment(self, node: Tree) -> ir.Expr:
+        """The value of `i++`/`++i` inside a statement: `i`, with the increment recorded as an
+        effect before (prefix) or after (postfix) the statement (increments_in)."""
+        target = self.lvalue(node.children[0])
+        if not (isinstance(target, ir.Var) and isinstance(target.type, (Scalar, Pointer))
+                and self.lookup_var(target.name) is not None and len(self.scopes) > 1):
+            raise self.error(node, "not supported: ++/-- of anything but a local variable inside an expression")
+        one = ir.Const(1, I32, "1")
+        effect = ir.Assign(target, "+" if node.data.endswith("inc") else "-", one, self.span(node))
+        self.increments[0 if node.data.startswith("pre") else 1].append(effect)
+        return target
+
+    def plain_effect(self, node) -> list[ir.Stmt]:
         span = self.span(node)
         if isinstance(node, Tree):
             kind = node.data
@@ -503,6 +584,11 @@ class Builder:
                 target = self.lvalue(node.children[0])
                 op = str(node.children[1].children[0])
                 value = self.expr(node.children[2])
+                if isinstance(target.type, (Struct, StdVector)) and (op != "=" or value.type != target.type):
+                    raise self.error(node, f"invalid assignment '{op}' to a value of type {target.type.c()} "
+                                           f"from {value.type.c()}")
+                if isinstance(target.type, StdVector):
+                    raise not_supported(span, "assigning one std::vector to another")
                 return [ir.Assign(target, None if op == "=" else op[:-1], value, span)]
             if kind == "brace_assign":
                 return [self.brace_assign(node)]
@@ -510,8 +596,6 @@ class Builder:
                 target = self.lvalue(node.children[0])
                 one = ir.Const(1, I32, "1")
                 return [ir.Assign(target, "+" if kind.endswith("inc") else "-", one, span)]
-            if kind == "comma":
-                return self.effect(node.children[0]) + self.effect(node.children[1])
             if kind == "call" and _callee_name(node) in HOST_LAUNCH_CALLS:
                 return [self.hip_launch(node)]
         return [ir.ExprStmt(self.expr(node), span)]
@@ -544,6 +628,8 @@ class Builder:
                 raise self.error(items[t.lanes], f"excess elements in initializer of {t.c()}")
             values = tuple(self.brace_item(i, scalar(t.of)) for i in items)
             return ir.Assign(target, None, ir.InitList(values, t, span), span)
+        if isinstance(t, Struct):                  # `acc = {0}`: acc = Vec16{0}, the rest zero
+            return ir.Assign(target, None, self.aggregate(list(items), t, node), span)
         raise self.error(node, f"not supported: assigning a braced list to a value of type {t.c()}")
 
     def brace_item(self, node, t: Type) -> ir.Expr:
@@ -563,21 +649,7 @@ class Builder:
         e = self.expr(node)
         if not isinstance(e, (ir.Var, ir.Index, ir.Member, ir.Deref)):
             raise self.error(node, "expression is not assignable")
-        root = e
-        while isinstance(root, ir.Member) or isinstance(root, ir.Index) and isinstance(root.base.type, Vector):
-            root = root.base
-        if isinstance(root, ir.Var) and self.is_reference(root.name):
-            # a reference is read as a copy of what it names; writing through it would change
-            # only the copy, silently: refuse until references are modelled
-            raise not_supported(self.span(node), f"assignment through the reference '{root.name}' "
-                                                 f"(pass a pointer instead)")
         return e
-
-    def is_reference(self, name: str) -> bool:
-        for scope in reversed(self.scopes):
-            if name in scope:
-                return scope.get(("reference", name), False)
-        return False
 
     def s_if_stmt(self, node: Tree) -> ir.Stmt:
         cond = self.expr(node.children[0])
@@ -653,10 +725,12 @@ class Builder:
         target, config, *rest = launch.children
         name = str(target.children[0])
         targs = tuple(self.template_arg(a) for a in target.children[1].children) if len(target.children) > 1 else ()
-        if name not in self.functions:
-            raise self.error(target, f"launch of unknown kernel '{name}'")
         cfg = tuple(self.expr(a) for a in config.children)
         args = tuple(self.expr(a) for a in rest[0].children) if rest else ()
+        if name in self.templates:                     # a kernel template: its instance
+            name, targs = self.instantiate(name, targs, args, target), ()
+        if name not in self.functions:
+            raise self.error(target, f"launch of unknown kernel '{name}'")
         return ir.Launch(name, targs, cfg, args, "chevrons", self.span(node))
 
     def hip_launch(self, node: Tree) -> ir.Stmt:
@@ -671,14 +745,20 @@ class Builder:
             targs = tuple(self.template_arg(a) for a in kernel.children[1].children)
             kernel = kernel.children[0]
         name = str(kernel.children[0]) if isinstance(kernel, Tree) else str(kernel)
-        if name not in self.functions:
-            raise self.error(node, f"launch of unknown kernel '{name}'")
         cfg = tuple(self.expr(a) for a in args[1:5])
         rest = tuple(self.expr(a) for a in args[5:])
+        if name in self.templates:                     # a kernel template: its instance
+            name, targs = self.instantiate(name, targs, rest, node), ()
+        if name not in self.functions:
+            raise self.error(node, f"launch of unknown kernel '{name}'")
         return ir.Launch(name, targs, cfg, rest, "hipLaunchKernelGGL", self.span(node))
 
     def s_declaration_stmt(self, node):
         return self.s_declaration(node)
+
+    def s_type_declaration(self, node) -> list:
+        self.specs(node.children[0])            # `struct S { ... };` in a function body
+        return []
 
     def s_compound_stmt(self, node):
         return self.s_compound(node)
@@ -694,6 +774,8 @@ class Builder:
             raise self.error(node, f"unexpected {node}")
         if node.data == "compound":
             return self.expr(node)
+        if node.data in INCREMENTS and self.increments is not None:
+            return self.embedded_increment(node)
         method = getattr(self, "x_" + node.data, None)
         if method is None:
             if node.data in ("assign", "post_inc", "pre_inc", "post_dec", "pre_dec"):
@@ -720,12 +802,26 @@ class Builder:
         if name in ENUM_CONSTANTS:
             value, et = ENUM_CONSTANTS[name]
             return ir.EnumConst(name, value, et, span)
-        if name in self.template_values:
-            return ir.Const(self.template_values[name], I32, name, span)
+        if name in self.template_values:                 # a value parameter of a template instance
+            value, t = self.template_values[name]
+            return ir.Const(value, t, str(value), span)
         if name in self.functions:
             return ir.Var(name, FUNCTION_VALUE, span)
         if name in INDEX_STRUCTS:
             return ir.Builtin(name, DIM3, span)
+        return self.library_name(name, span)
+
+    def library_name(self, name: str, span: Span) -> ir.Expr:
+        """The C/C++ library's streams (stderr, std::cout; `cout` after `using namespace std;`),
+        manipulators (std::endl) and `__func__`; otherwise the name is undeclared."""
+        std = "std::" + name if self.using_std and "::" not in name else name
+        if std in STREAMS:
+            fd, t, _ = STREAMS[std]
+            return ir.EnumConst(std, fd, t, span)
+        if std in MANIPULATORS:
+            return ir.EnumConst(std, 0, MANIPULATOR, span)
+        if name in FUNCTION_NAMES and len(self.scopes) > 1:
+            return ir.Str(self.current_function.name, Pointer(scalar(DType.I8), const=True), span)
         raise XpilerError(span, f"use of undeclared identifier '{name}'")
 
     def x_number(self, node: Tree) -> ir.Expr:
@@ -815,6 +911,8 @@ class Builder:
             et = t.of
         elif isinstance(t, Vector) and t.kind is not VecKind.SIMD:
             et = scalar(t.of)
+        elif isinstance(t, StdVector):
+            et = t.of
         else:
             raise self.error(node, f"subscripted value of type {t.c()} is not an array, pointer or vector")
         return ir.Index(base, index, et, self.span(node))
@@ -829,6 +927,8 @@ class Builder:
             return ir.Builtin(f"{base_node.children[0]}.{fieldname}", U32, self.span(node))
         base = self.expr(base_node)
         t = base.type
+        if isinstance(t, Struct):
+            return self.struct_member(base, field_tok, node)
         if isinstance(t, Vector) and t.kind is VecKind.STRUCT:
             lanes = {"x": 0, "y": 1, "z": 2, "w": 3}
             if fieldname not in lanes or lanes[fieldname] >= t.lanes:
@@ -842,9 +942,6 @@ class Builder:
             if fieldname == "num_elements":
                 return ir.Member(base, fieldname, I32, self.span(node))
         raise self.error(field_tok, f"no member '{fieldname}' in a value of type {t.c()}")
-
-    def x_arrow(self, node: Tree) -> ir.Expr:
-        raise not_supported(self.span(node), "'->' member access (structs)")
 
     def x_template_member(self, node: Tree, called: bool = False) -> ir.Expr:
         """`std::numeric_limits<T>::member` (a data member, or with `called` a member function)."""
@@ -884,6 +981,8 @@ class Builder:
             name = str(callee_node.children[0])
         elif isinstance(callee_node, Tree) and callee_node.data == "name":
             name = str(callee_node.children[0])
+        elif isinstance(callee_node, Tree) and callee_node.data == "member":
+            return self.method_call(callee_node, args, node)
         else:
             raise self.error(node, "not supported: call through an expression")
         span = self.span(node)
@@ -891,9 +990,15 @@ class Builder:
             raise self.error(node, f"{name} must be used as a statement")
         if self.lookup_var(name) is not None:
             raise self.error(callee_node, f"'{name}' is a variable, not a function")
+        if name in self.templates:                     # a function template: its instance
+            name, targs = self.instantiate(name, targs, args, node), ()
         fn = self.functions.get(name)
         if fn is not None:
-            return ir.Call(name, args, self.overload(name, args, span).ret, targs, span)
+            fn = self.overload(name, args, span)
+            for p, a, arg_node in zip(fn.params, args, node.children[1].children if len(node.children) > 1 else ()):
+                if isinstance(p.type, Reference):
+                    self.bind_reference(p.type, a, arg_node, f"parameter '{p.name}' of '{name}'")
+            return ir.Call(name, args, fn.ret, targs, span)
         intrinsic = lookup(name) or (lookup(name[5:]) if name.startswith("std::") else None)
         if intrinsic is None:
             return ir.Call(name, args, Unknown(), targs, span)
@@ -934,9 +1039,29 @@ def named(t: Type, name: str) -> Type:
     return t
 
 
-def _binds_reference(declarator: Tree) -> bool:
-    """`T& x` or `T*& x` (not `T* x`)."""
-    return any(isinstance(c, Tree) and c.data == "reference" for c in declarator.children)
+def _has_struct(t: Type | None) -> bool:
+    while isinstance(t, Array):
+        t = t.of
+    return isinstance(t, Struct)
+
+
+INCREMENTS = ("post_inc", "pre_inc", "post_dec", "pre_dec")
+
+
+def _embedded_increments(node, conditional: bool = False, top: bool = True):
+    """(++/-- node, whether it is evaluated conditionally) for each increment inside the
+    expression statement or declaration `node` (the statement's own top-level ++ excluded)."""
+    if not isinstance(node, Tree):
+        return
+    if node.data in INCREMENTS and not top:
+        yield node, conditional
+    if node.data in ("compound", "compound_stmt", "lambda"):
+        return
+    for i, child in enumerate(node.children):
+        cond = conditional or (node.data == "ternary" and i > 0) or (
+            node.data == "binop" and i == 2 and isinstance(node.children[1], Tree)
+            and node.children[1].data in ("lor_op", "land_op"))
+        yield from _embedded_increments(child, cond, False)
 
 
 def _callee_name(node: Tree) -> str | None:
@@ -983,6 +1108,10 @@ def _int_type(value: int, unsigned: bool, longs: int, hexa: bool) -> Type:
 
 
 def binary_type(op: str, a: Type, b: Type, builder: Builder, node) -> Type:
+    if isinstance(a, Stream) and a.name == "std::ostream" and op == "<<":
+        if isinstance(b, (Scalar, Pointer, Array, Unknown)) or b == MANIPULATOR:
+            return a                              # output to a stream, not a shift
+        raise builder.error(node, f"invalid operands to '<<': {a.c()} and {b.c()}")
     if op in ("<", ">", "<=", ">=", "==", "!=", "&&", "||"):
         return BOOL
     if isinstance(a, (Pointer, Array)) and op in "+-":

@@ -24,7 +24,7 @@ GRAMMAR = Path(__file__).with_name("c_core.lark")
 # Types every interface has: C/C++ and <stdint.h> types, GCC's extended floating types, and the
 # x86 vector types of <immintrin.h>.
 C_TYPES = frozenset("""
-void char int float double bool auto size_t ptrdiff_t intptr_t uintptr_t
+void char int float double bool auto size_t ptrdiff_t intptr_t uintptr_t FILE
 int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t __bf16 _Float16 __fp16
 __m128 __m128i __m128d __m256 __m256i __m256d __m512 __m512i __m512d
 __mmask8 __mmask16 __mmask32 __mmask64
@@ -93,6 +93,9 @@ def _statement_start(toks: list, i: int):
 # Templates of the standard library: class templates whose members xpiler knows
 # (`numeric_limits<T>::max`) and function templates called with explicit arguments (`std::max<T>`).
 KNOWN_CLASS_TEMPLATES = frozenset({"numeric_limits"})
+# Class templates of the standard library used as types (`std::vector<float> v(n);`); the bare
+# name counts only after `using namespace std;`.
+LIBRARY_TYPE_TEMPLATES = frozenset({"std::vector"})
 KNOWN_FUNCTION_TEMPLATES = frozenset({"std::max", "std::min"})
 
 QUALIFIERS = frozenset("""
@@ -106,7 +109,7 @@ __nram__ __wram__ __mlu_shared__ __ldram__ __mlu_const__
 TYPE_MODIFIERS = frozenset("signed unsigned long short".split())
 
 UNSUPPORTED = {
-    "goto": "goto", "class": "class", "struct": "struct", "union": "union",
+    "goto": "goto", "class": "class", "union": "union",
     "new": "operator new", "delete": "operator delete", "try": "exceptions", "throw": "exceptions",
     "catch": "exceptions", "operator": "operator overloading", "virtual": "virtual functions",
     "asm": "inline assembly", "__asm__": "inline assembly", "__asm": "inline assembly",
@@ -158,10 +161,36 @@ PREDEFINED = {
 }
 
 
+def _x86_header_macros() -> str:
+    """Macros of <xmmintrin.h>/<emmintrin.h>/<immintrin.h> that kernels use as constants:
+    shuffle selectors, the `_MM_PERM_ENUM` values (_MM_PERM_AAAA = 0 ... _MM_PERM_DDDD = 255, the
+    first letter the most significant lane selector, A = 0) and the rounding-control bits."""
+    lines = ["#define _MM_SHUFFLE(fp3, fp2, fp1, fp0) (((fp3) << 6) | ((fp2) << 4) | ((fp1) << 2) | (fp0))",
+             "#define _MM_SHUFFLE2(fp1, fp0) (((fp1) << 1) | (fp0))"]
+    for value in range(256):
+        letters = "".join("ABCD"[(value >> shift) & 3] for shift in (6, 4, 2, 0))
+        lines.append(f"#define _MM_PERM_{letters} {value}")
+    rounding = {"TO_NEAREST_INT": 0, "TO_NEG_INF": 1, "TO_POS_INF": 2, "TO_ZERO": 3, "CUR_DIRECTION": 4,
+                "RAISE_EXC": 0, "NO_EXC": 8, "NINT": 0, "FLOOR": 1, "CEIL": 2, "TRUNC": 3, "RINT": 4,
+                "NEARBYINT": 12}
+    lines += [f"#define _MM_FROUND_{name} {value}" for name, value in rounding.items()]
+    lines.append("#define _MM_PERM_ENUM int")                 # the enumeration's type, as an int
+    return "\n".join(lines) + "\n"
+
+
+# Function-like and other macros a platform's headers define (parsed as the file's first lines).
+PREDEFINED_TEXT = {"vnni": _x86_header_macros(),
+                   # <hip/hip_runtime_api.h> (hip-clang): the symbol of hipMemcpyToSymbol is the variable
+                   "hip": "#define HIP_SYMBOL(X) X\n"}
+
+
 def parse_tree(text: str, filename: str = "<input>", platform: str | None = None) -> ParseResult:
     """Parse a whole file; raises XpilerError with a position on any error."""
     file = SourceFile(filename, text)
-    pre = preprocess(tokenize(file), PREDEFINED.get(platform or "", {}))
+    items = tokenize(file)
+    if platform in PREDEFINED_TEXT:
+        items = _predefined_items(platform) + items
+    pre = preprocess(items, PREDEFINED.get(platform or "", {}))
     tokens = _classify(pre.tokens, platform)
     try:
         tree = _lark().parse(tokens)
@@ -172,6 +201,11 @@ def parse_tree(text: str, filename: str = "<input>", platform: str | None = None
         span = _span_of(last, file) if last is not None else Span(file, 1, 1)
         raise XpilerError(span, "unexpected end of file") from None
     return ParseResult(tree, pre, file)
+
+
+@functools.lru_cache(maxsize=None)
+def _predefined_items(platform: str) -> list:
+    return tokenize(SourceFile(f"<{platform} headers>", PREDEFINED_TEXT[platform]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,6 +248,8 @@ def _scan_type_names(toks: list) -> tuple[set[str], set[str], set[int]]:
             if last is not None:
                 types.add(last.text)
                 defining.add(id(last))
+        elif t.text == "struct" and i + 1 < n and isinstance(toks[i + 1], Tok) and toks[i + 1].kind == "id":
+            types.add(toks[i + 1].text)              # `struct Level {...}`: Level is a type name
         elif t.text == "using" and i + 2 < n and isinstance(toks[i + 2], Tok) and toks[i + 2].text == "=":
             types.add(toks[i + 1].text)
             defining.add(id(toks[i + 1]))
@@ -292,6 +328,9 @@ def _classify(items: list, platform: str | None = None) -> list[Token]:
     if platform == "vnni":
         builtin = BUILTIN_TYPES - variables_named_like_types(items, types)
     literal = _literal_terminals()
+    library_types = set(LIBRARY_TYPE_TEMPLATES)
+    if _uses_namespace_std(items):
+        library_types |= {name.rsplit("::", 1)[-1] for name in LIBRARY_TYPE_TEMPLATES}
     out: list[Token] = []
     for t in items:
         if isinstance(t, Pragma):
@@ -310,7 +349,8 @@ def _classify(items: list, platform: str | None = None) -> list[Token]:
                 name = "TYPE_MOD"
             elif text in UNSUPPORTED:
                 name = "UNSUPPORTED"
-            elif text in types or text in builtin or (last == "fragment" and "::" in text):
+            elif text in types or text in builtin or (last == "fragment" and "::" in text) \
+                    or text in library_types:
                 name = "TYPE_NAME"
             elif text in templates or last in templates or last in KNOWN_CLASS_TEMPLATES \
                     or text in KNOWN_FUNCTION_TEMPLATES:
@@ -331,6 +371,12 @@ def _classify(items: list, platform: str | None = None) -> list[Token]:
                     end_column=t.col + len(text))
         out.append(tok)
     return out
+
+
+def _uses_namespace_std(items: list) -> bool:
+    return any(isinstance(t, Tok) and t.text == "using" and i + 2 < len(items)
+               and getattr(items[i + 1], "text", None) == "namespace" and getattr(items[i + 2], "text", None) == "std"
+               for i, t in enumerate(items))
 
 
 def _span_of(tok: Token, file: SourceFile) -> Span:

@@ -145,6 +145,16 @@ def _expand(tokens: list[Tok], macros: dict[str, Macro]) -> list[Tok]:
     while work:
         t = work.pop()
         m = macros.get(t.text) if t.kind == "id" else None
+        if m is None and t.kind == "id" and t.text in POSITION_MACROS:
+            out.append(_position(t))
+            continue
+        if m is None and t.text == "assert" and "NDEBUG" in macros and work and work[-1].text == "(":
+            work.pop()                  # <assert.h> with NDEBUG: assert(e) is ((void)0), e unevaluated
+            _collect_args(work, t)
+            out.extend(Tok(k, x, t.line, t.col, t.file, t.hide, t.origin) for k, x in
+                       (("punct", "("), ("punct", "("), ("id", "void"), ("punct", ")"), ("num", "0"),
+                        ("punct", ")")))
+            continue
         if m is None or m.name in t.hide:
             out.append(t)
             continue
@@ -177,6 +187,19 @@ def _expand(tokens: list[Tok], macros: dict[str, Macro]) -> list[Tok]:
         body = _substitute(m, args, macros, use, hide)
         work.extend(reversed(body))
     return out
+
+
+# Macros the preprocessor defines itself (C11 6.10.8.1): the file name as the user gave it and the
+# line of the expansion site (a macro's body sees the line where the macro is used).
+POSITION_MACROS = frozenset({"__FILE__", "__LINE__"})
+
+
+def _position(t: Tok) -> Tok:
+    if t.text == "__LINE__":
+        return Tok("num", str(t.line), t.line, t.col, t.file, t.hide, t.origin)
+    name = t.file.name if t.file is not None else "<input>"
+    text = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return Tok("str", text, t.line, t.col, t.file, t.hide, t.origin)
 
 
 def _collect_args(work: list[Tok], name: Tok) -> tuple[list[list[Tok]], Tok]:
@@ -235,10 +258,9 @@ def _copy(t: Tok, use: Tok, hide: frozenset) -> Tok:
 
 
 def _condition(d: Directive, macros: dict[str, Macro]) -> bool:
-    if d.name == "ifdef":
-        return bool(d.tokens) and d.tokens[0].text in macros
-    if d.name == "ifndef":
-        return not (bool(d.tokens) and d.tokens[0].text in macros)
+    if d.name in ("ifdef", "ifndef"):
+        found = bool(d.tokens) and (d.tokens[0].text in macros or d.tokens[0].text in POSITION_MACROS)
+        return found if d.name == "ifdef" else not found
     # replace defined(X) / defined X before expansion
     toks: list[Tok] = []
     i = 0
@@ -252,7 +274,8 @@ def _condition(d: Directive, macros: dict[str, Macro]) -> bool:
             else:
                 name = src[i + 1].text if i + 1 < len(src) else ""
                 i += 2
-            toks.append(Tok("num", "1" if name in macros else "0", t.line, t.col, t.file))
+            defined = name in macros or name in POSITION_MACROS
+            toks.append(Tok("num", "1" if defined else "0", t.line, t.col, t.file))
             continue
         toks.append(t)
         i += 1

@@ -21,8 +21,9 @@ from xpiler.types import (BOOL, DType, F32, I32, Array, Fragment, Pointer, Scala
                           VecKind, Vector, scalar)
 
 from xpiler.inline import CallInliner
+from xpiler.intrinsics import lookup
 
-from .host import dim_values, lift_host
+from .host import dim_values, file_constants, lift_host
 
 SHUFFLES = {"__shfl_sync": "idx", "__shfl": "idx", "__shfl_up_sync": "up", "__shfl_up": "up",
             "__shfl_down_sync": "down", "__shfl_down": "down", "__shfl_xor_sync": "xor",
@@ -63,6 +64,7 @@ def lift_simt(module: ir.Module) -> ir.Module:
     """The canonical module of a CUDA/HIP module: its host entries with kernels inlined."""
     warp = 32 if module.platform is ir.Platform.CUDA else 64
     counter = [0]
+    constants = file_constants(module)          # block sizes written with them are known
 
     def instantiate(launch: ir.Launch, config: list[ir.Expr]) -> list[ir.Stmt]:
         kernel = module.function(launch.kernel)
@@ -74,23 +76,27 @@ def lift_simt(module: ir.Module) -> ir.Module:
         if f.body is None:
             continue
         if f.kind is ir.FuncKind.HOST and _launches(f.body):
-            functions.append(lift_host(f, instantiate))
+            functions.append(lift_host(f, instantiate, dict(constants)))
         elif f.kind is ir.FuncKind.DEVICE and _is_plain(f):
             # plain helpers are kept as functions: their device-only calls (__ldg, conversions)
             # need the same rewriting as the kernels' bodies get in Instance.prepare
             functions.append(dataclasses.replace(f, body=transform(f.body, plain_c_call), kind=ir.FuncKind.HOST,
                                                  qualifiers=frozenset({"static", "inline"})))
-    return ir.Module(ir.Platform.VNNI, tuple(functions), constant_globals(module),
+    return ir.Module(ir.Platform.VNNI, tuple(functions), file_scope_globals(module),
                      ("<math.h>", "<string.h>", "<stdlib.h>"), (), module.typedefs, module.filename)
 
 
-def constant_globals(module: ir.Module) -> tuple[ir.Decl, ...]:
-    """File-scope constants (`constexpr int N = 128;`, `static const float T[4] = {...}`) carried
-    into the canonical form as plain C constants: the kernels, and the output, need them.
-    (Other file-scope variables are device state that the lifter models where it can.)"""
+def file_scope_globals(module: ir.Module) -> tuple[ir.Decl, ...]:
+    """File-scope variables carried into the canonical form as plain C globals: constants
+    (`constexpr int N = 128;`, `static const float T[4] = {...}`) and device variables
+    (`__constant__ float w[72];`, `__device__ int hits[8];`), which the host fills or reads with
+    memcpy (lift/host.py symbol_copy) and kernels use in place. Each emitter gives a global its
+    target's place (emit/simt.py: `__constant__`/`__device__` with symbol copies; emit/bang.py: a
+    GDRAM buffer; vnni: the global itself). Per-block `__shared__` variables are not here (a
+    kernel declares them), nor `extern` ones (defined elsewhere)."""
     from .bang import plain_spaces
-    keep = [g for g in module.globals if g.init is not None and g.storage & {"const", "constexpr"}
-            and g.space in (Space.LOCAL, Space.GLOBAL, Space.CONSTANT, Space.GENERIC)]
+    keep = [g for g in module.globals if g.space in (Space.LOCAL, Space.GLOBAL, Space.CONSTANT, Space.GENERIC)
+            and "extern" not in g.storage and g.name]
     return tuple(plain_spaces(g) for g in keep)
 
 
@@ -758,7 +764,10 @@ HALF_OPS = {"__hadd": "+", "__hsub": "-", "__hmul": "*", "__hdiv": "/"}
 
 def scalarize_vector_decl(node):
     """A local GCC/clang vector (floatx4, halfx4) becomes an array of its elements: element
-    access `v[i]` reads the same; `= {a, b}` initialises the leading elements, the rest are 0."""
+    access `v[i]` reads the same; `= {a, b}` initialises the leading elements, the rest are 0;
+    a whole-vector assignment or initialisation (`v = xv[i];`, `yv[i] = v;`, `v += w * 2.0f;`)
+    is one per element, element k of an element-wise expression reading element k of each vector
+    in it (`_vector_lane`)."""
     if not (isinstance(node, ir.Block)):
         return node
     out = []
@@ -769,43 +778,136 @@ def scalarize_vector_decl(node):
             arr = Array(scalar(t.of), t.lanes)
             vectors[st.name] = arr
             out.append(ir.Decl(st.name, arr, None, None, frozenset(), Space.LOCAL, st.span))
-            if st.init is not None:
-                items = list(st.init.items) if isinstance(st.init, ir.InitList) else None
-                if items is None:
-                    raise cannot(st.span, f"the vector initialisation of '{st.name}'")
+            if isinstance(st.init, ir.InitList):
+                items = list(st.init.items)
                 for i in range(t.lanes):
                     value = items[i] if i < len(items) else const(0)
                     out.append(ir.Assign(ir.Index(ir.Var(st.name, arr), const(i), scalar(t.of)), None,
                                          ir.Cast(value, scalar(t.of))))
+            elif st.init is not None:            # split by `retype` below, as an assignment
+                out.append(ir.Assign(ir.Var(st.name, t, st.span), None, st.init, st.span))
             continue
         out.append(st)
     if not vectors:
         return node
+
+    def scalarized(e) -> bool:
+        return isinstance(e, ir.Var) and e.name in vectors and isinstance(e.type, Array)
+
     def retype(n):
         if isinstance(n, ir.Var) and n.name in vectors and isinstance(n.type, Vector):
             return ir.Var(n.name, vectors[n.name], n.span)
-        if isinstance(n, ir.Index) and isinstance(n.base, ir.Var) and n.base.name in vectors:
-            return n
+        if isinstance(n, ir.Assign) and not isinstance(n.value, ir.Call) and \
+                (scalarized(n.target) or isinstance(n.target.type, Vector)) and \
+                any(scalarized(x) for x in walk(n)):
+            lanes = n.target.type.size if scalarized(n.target) else n.target.type.lanes
+            return [ir.Assign(_vector_lane(n.target, k, vectors), n.op, _vector_lane(n.value, k, vectors), n.span)
+                    for k in range(lanes)]
         return n
-    return ir.Block(tuple(transform(st, retype) for st in out), node.span)
+    stmts = [transform(st, retype) for st in out]
+    return ir.Block(tuple(x for st in stmts for x in (st if isinstance(st, list) else [st])), node.span)
+
+
+def _vector_lane(e: ir.Expr, k: int, vectors: dict[str, Array]) -> ir.Expr:
+    """Element `k` of an element-wise vector expression whose local vectors are arrays now; a
+    scalar operand is the same for every element (GCC broadcasts it)."""
+    if isinstance(e, ir.Var) and e.name in vectors and isinstance(e.type, Array):
+        return ir.Index(e, const(k), e.type.of, e.span)
+    if not isinstance(e.type, Vector):
+        if any(isinstance(x, ir.Var) and x.name in vectors and isinstance(x.type, Array) for x in walk(e)):
+            raise cannot(e.span, "a vector used as a whole in this expression")
+        return e
+    elem = scalar(e.type.of)
+    if isinstance(e, ir.Binary) and e.op in ("+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"):
+        return ir.Binary(e.op, _vector_lane(e.left, k, vectors), _vector_lane(e.right, k, vectors), elem, e.span)
+    if isinstance(e, ir.Unary) and e.op in ("-", "+", "~"):
+        return ir.Unary(e.op, _vector_lane(e.operand, k, vectors), elem, e.span)
+    if any(isinstance(x, ir.Var) and x.name in vectors and isinstance(x.type, Array) for x in walk(e)):
+        raise cannot(e.span, f"this {e.type.c()} expression of a local vector")
+    return ir.Index(e, const(k), elem, e.span)          # a vector in memory (`xv[i]`): its element
 
 
 def plain_c_call(e):
-    """CUDA/HIP device calls that are plain C: conversions become casts, __ldg a load."""
+    """CUDA/HIP device calls that are plain C: conversions become casts, __ldg a load, half2
+    intrinsics the same work on the two halves of a `half2` (`make_half2(lo, hi)`, `.x`, `.y`)."""
     if not isinstance(e, ir.Call):
         return e
     name = e.callee
-    if name in ("__half2float", "__bfloat162float", "__low2float"):
+    if name in ("__half2float", "__bfloat162float"):
         return ir.Cast(e.args[0], F32, "c", e.span)
     if name in ("__float2half", "__float2half_rn"):
-        return ir.Cast(e.args[0], scalar(DType.F16), "c", e.span)
+        return ir.Cast(e.args[0], F16, "c", e.span)
     if name in ("__float2bfloat16", "__float2bfloat16_rn"):
         return ir.Cast(e.args[0], scalar(DType.BF16), "c", e.span)
     if name == "__ldg":
         return ir.Deref(e.args[0], e.args[0].type.to, e.span)
     if name in HALF_OPS:
-        return ir.Binary(HALF_OPS[name], e.args[0], e.args[1], e.type, e.span)
+        return ir.Binary(HALF_OPS[name], e.args[0], e.args[1], F16, e.span)
+    if name == "__hfma":
+        return _hfma(*e.args)
+    if name in HALF2_CALLS:
+        return HALF2_CALLS[name](e)
     return e
+
+
+F16 = scalar(DType.F16)
+HALF2 = Vector(DType.F16, 2, VecKind.STRUCT, "half2")
+FLOAT2 = Vector(DType.F32, 2, VecKind.STRUCT, "float2")
+
+
+def _hfma(a: ir.Expr, b: ir.Expr, c: ir.Expr) -> ir.Expr:
+    """`__hfma(a, b, c)` rounded once (cuda.md §7): the product of two halves is exact in double,
+    the double sum is then rounded to half."""
+    F64 = scalar(DType.F64)
+    d = lambda x: ir.Cast(x, F64)
+    return ir.Cast(binary("+", binary("*", d(a), d(b)), d(c)), F16)
+
+
+def _half(e: ir.Expr, k: int) -> ir.Expr:
+    """Element `k` (0 = .x = low, 1 = .y = high) of the vector value `e`; of a `make_*(...)`
+    that is the argument itself."""
+    elem = scalar(e.type.of)
+    if isinstance(e, ir.Call) and e.callee.startswith("make_") and len(e.args) == e.type.lanes:
+        return e.args[k] if e.args[k].type == elem else ir.Cast(e.args[k], elem)
+    return ir.Member(e, "xy"[k], elem, e.span)
+
+
+def _pair(t: Vector, lo: ir.Expr, hi: ir.Expr, span) -> ir.Call:
+    elem = scalar(t.of)
+    cast = lambda x: x if x.type == elem else ir.Cast(x, elem)
+    return ir.Call(f"make_{t.name}", (cast(lo), cast(hi)), t, (), span)
+
+
+def _twice(e: ir.Call, arg: ir.Expr) -> ir.Expr:
+    """`arg`, which the lowering of `e` reads twice: refused when a call in it may have effects."""
+    for n in walk(arg):
+        if isinstance(n, ir.Call) and not n.callee.startswith("make_") and \
+                (lookup(n.callee) is None or lookup(n.callee).family != "math"):
+            raise cannot(e.span, f"{e.callee} of an expression calling '{n.callee}' (read for both halves)")
+    return arg
+
+
+def _half2_binary(op: str):
+    return lambda e: _pair(HALF2, *(ir.Binary(op, _half(_twice(e, e.args[0]), k), _half(_twice(e, e.args[1]), k), F16)
+                                   for k in (0, 1)), e.span)
+
+
+HALF2_CALLS = {
+    "__low2float": lambda e: ir.Cast(_half(e.args[0], 0), F32, "c", e.span),
+    "__high2float": lambda e: ir.Cast(_half(e.args[0], 1), F32, "c", e.span),
+    "__low2half": lambda e: _half(e.args[0], 0),
+    "__high2half": lambda e: _half(e.args[0], 1),
+    "__half22float2": lambda e: _pair(FLOAT2, *(_half(_twice(e, e.args[0]), k) for k in (0, 1)), e.span),
+    "__float22half2_rn": lambda e: _pair(HALF2, *(_half(_twice(e, e.args[0]), k) for k in (0, 1)), e.span),
+    "__floats2half2_rn": lambda e: _pair(HALF2, e.args[0], e.args[1], e.span),
+    "__halves2half2": lambda e: _pair(HALF2, e.args[0], e.args[1], e.span),
+    "make_half2": lambda e: _pair(HALF2, e.args[0], e.args[1], e.span),
+    "__float2half2_rn": lambda e: _pair(HALF2, _twice(e, e.args[0]), e.args[0], e.span),
+    "__half2half2": lambda e: _pair(HALF2, _twice(e, e.args[0]), e.args[0], e.span),
+    "__hadd2": _half2_binary("+"), "__hsub2": _half2_binary("-"), "__hmul2": _half2_binary("*"),
+    "__h2div": _half2_binary("/"),
+    "__hfma2": lambda e: _pair(HALF2, *(_hfma(*(_half(_twice(e, a), k) for a in e.args)) for k in (0, 1)), e.span),
+}
 
 
 def _c_expr(text: str, env: dict) -> ir.Expr:

@@ -1,16 +1,21 @@
 """Lift C/C++ with AVX-512 / VNNI intrinsics to the canonical form (docs/canonical.md).
 
 Before: a vnni module: `extern "C"` entry functions with host pointers, helper functions,
-        `#pragma omp parallel for [collapse(k)]` loops, intrinsics on register values.
+        `#pragma omp parallel for [collapse(k)]` loops (and `#pragma omp parallel` regions of
+        per-thread declarations around one `#pragma omp for` loop), intrinsics on register
+        values, C++ (references, structs, std::vector, std:: math).
 After:  the same functions in plain C. Helpers that take or return registers are inlined, the
         others stay functions (lifted like the entry). A loop with `omp parallel for` (and each of
         the k-1 loops its collapse(k) adds) is a parallel loop in normal form
         `for (int __v_i = 0; __v_i < extent; __v_i++) { T v = __v_i * step + start; ... }`;
         loops without the pragma stay serial. A `continue` of a parallel loop becomes an if/else.
-        Intrinsics become tagged loops (lift/detensorize_x86.py).
-First, in entry functions without OpenMP pragmas (serial C), the loops the dependence analysis
-proves independent get the parallel marker (xpiler/dependence.py `parallelize`); the notes of
-that pass (`parallel_notes`) say which loops were bound and why.
+        Intrinsics become tagged loops (lift/detensorize_x86.py). A region's loop is a parallel
+        loop declaring the region's variables in its body; a buffer each iteration allocates is
+        a slice of one allocated before the loop (`private_buffers`).
+First, regions become loops and the C++ becomes C (`as_c`: `omp_regions`, lift/cxx.py); then,
+in entry functions without OpenMP pragmas (serial C), the loops the dependence analysis proves
+independent get the parallel marker (xpiler/dependence.py `parallelize`); the notes of that pass
+(`parallel_notes`) say which loops were bound and why.
 """
 from __future__ import annotations
 
@@ -21,8 +26,9 @@ from xpiler import ir
 from xpiler.constfold import fold
 from xpiler.dependence import parallelize
 from xpiler.irutil import binary, const, transform, walk
-from xpiler.types import DType, Scalar
+from xpiler.types import DType, Pointer, Scalar, Void, scalar
 
+from .cxx import lower_cxx
 from .detensorize_x86 import PARALLEL, cannot, detensorize, holds_registers
 from .simt import Inliner
 
@@ -44,7 +50,7 @@ def _spell_simd_constants(n):
 
 def lift_vnni(module: ir.Module) -> ir.Module:
     """The canonical module of a vnni module: every defined function lifted, register helpers inlined."""
-    module = parallelize(module)[0]
+    module = parallelize(as_c(module))[0]
     inline = {f.name for f in module.functions if f.body is not None and _register_interface(f)}
     for f in module.functions:
         if f.name in inline and f.extern_c:
@@ -58,7 +64,7 @@ def lift_vnni(module: ir.Module) -> ir.Module:
         if inline:
             _check_inlinable_calls(body, inline)
             body = RegisterInliner(module, inline).run(transform(body, _blocks))
-        body = transform(Loops().block(body), _spell_simd_constants)
+        body = transform(private_buffers(Loops().block(body)), _spell_simd_constants)
         functions.append(detensorize(dataclasses.replace(f, body=body)))
     for g in module.globals:
         if holds_registers(g.type):
@@ -72,7 +78,24 @@ def lift_vnni(module: ir.Module) -> ir.Module:
 def parallel_notes(module: ir.Module) -> list[str]:
     """What `lift_vnni` bound parallel in `module` and what it left serial, with the reasons
     (one analysis: `parallelize` remembers the module)."""
-    return parallelize(module)[1]
+    return parallelize(as_c(module))[1]
+
+
+_AS_C: dict[int, tuple[ir.Module, ir.Module]] = {}
+
+
+def as_c(module: ir.Module) -> ir.Module:
+    """`module` with OpenMP parallel regions as parallel loops and its C++ lowered to C
+    (lift/cxx.py): what the dependence analysis and the rest of the lifter read. The same object
+    for the same module, so that `parallelize` analyses it once."""
+    hit = _AS_C.get(id(module))
+    if hit is not None and hit[0] is module:
+        return hit[1]
+    result = lower_cxx(omp_regions(module))
+    if len(_AS_C) >= 8:
+        _AS_C.pop(next(iter(_AS_C)))
+    _AS_C[id(module)] = (module, result)
+    return result
 
 
 def _register_interface(f: ir.Function) -> bool:
@@ -110,6 +133,137 @@ class RegisterInliner(Inliner):
 
     def target(self, c: ir.Call) -> ir.Function | None:
         return self.module.function(c.callee) if c.callee in self.names else None
+
+
+# ---- OpenMP parallel regions ----------------------------------------------------------------
+def omp_regions(module: ir.Module) -> ir.Module:
+    """`#pragma omp parallel { T x...; #pragma omp for <clauses> for (...) body }` -> the loop
+    with `omp parallel for <clauses>` and the region's variables declared at the top of its body.
+
+    A variable of the region is one per thread, used by the iterations that thread runs; one per
+    iteration is the same program unless an iteration reads what an earlier iteration of its
+    thread left there, which OpenMP's schedule leaves unspecified. So scalars of the region the
+    loop assigns are refused (a per-thread accumulator), scratch arrays and vectors are not (the
+    differential test compares against one thread running every iteration)."""
+    def fix(s):
+        if not isinstance(s, ir.Block) or not any(_region_pragma(x) for x in s.stmts):
+            return s
+        out: list[ir.Stmt] = []
+        stmts = list(s.stmts)
+        i = 0
+        while i < len(stmts):
+            x = stmts[i]
+            if _region_pragma(x) and i + 1 < len(stmts) and isinstance(stmts[i + 1], ir.Block):
+                out.append(_region_loop(x, stmts[i + 1]))
+                i += 2
+                continue
+            out.append(x)
+            i += 1
+        return dataclasses.replace(s, stmts=tuple(out))
+    return dataclasses.replace(module, functions=tuple(
+        dataclasses.replace(f, body=transform(f.body, fix)) if f.body is not None else f
+        for f in module.functions))
+
+
+def _region_pragma(s) -> bool:
+    return isinstance(s, ir.PragmaStmt) and s.text.split()[:2] == ["omp", "parallel"] \
+        and s.text.split()[2:3] != ["for"]
+
+
+def _region_loop(pragma: ir.PragmaStmt, region: ir.Block) -> ir.Stmt:
+    why = "only a region of declarations followed by one '#pragma omp for' loop is supported"
+    stmts = [x for x in region.stmts if not (isinstance(x, ir.Block) and not x.stmts)]
+    if not stmts or not isinstance(stmts[-1], ir.For) or not any(p.split()[:2] == ["omp", "for"] for p in stmts[-1].pragmas):
+        raise cannot(pragma.span, f"'#pragma {pragma.text}'", why)
+    loop, decls = stmts[-1], stmts[:-1]
+    if not all(isinstance(d, ir.Decl) and "static" not in d.storage for d in decls):
+        bad = next(d for d in decls if not isinstance(d, ir.Decl) or "static" in d.storage)
+        raise cannot(getattr(bad, "span", None) or pragma.span, f"this statement of '#pragma {pragma.text}'", why)
+    for d in decls:
+        for n in walk(d):
+            if isinstance(n, ir.Call):
+                raise cannot(n.span, f"the call of '{n.callee}' initialising '{d.name}' in '#pragma {pragma.text}'",
+                             "the region's variables are made once per iteration")
+        if isinstance(d.type, Scalar) and any(isinstance(n, ir.Assign) and _is(n.target, d.name) for n in walk(loop.body)):
+            raise cannot(d.span, f"the per-thread variable '{d.name}' the loop assigns",
+                         "a value carried between the iterations of one thread")
+    clauses = pragma.text.split(None, 2)[2:]
+    pragmas = []
+    for p in loop.pragmas:
+        if p.split()[:2] == ["omp", "for"]:
+            p = " ".join(["omp parallel for"] + p.split()[2:] + clauses)
+        pragmas.append(p)
+    body = loop.body.stmts if isinstance(loop.body, ir.Block) else (loop.body,)
+    names = {d.name for d in decls}
+    if names & {x.name for x in body if isinstance(x, ir.Decl)}:
+        body = (loop.body if isinstance(loop.body, ir.Block) else ir.Block(body),)
+    return dataclasses.replace(loop, body=ir.Block(tuple(decls) + tuple(body), loop.body.span),
+                               pragmas=tuple(pragmas))
+
+
+def private_buffers(body: ir.Block) -> ir.Block:
+    """A buffer each iteration of an outermost parallel loop allocates and frees (a region's
+    std::vector made per iteration), `T* v = (T*)malloc(n * sizeof(T))` with `n` the same for
+    every iteration, becomes a slice of one buffer allocated before the loop: `T* v = __v_all +
+    i * n`. The same memory per iteration, and no allocation in the loop, which kernels of the
+    device targets cannot make."""
+    def stmt(s: ir.Stmt) -> list[ir.Stmt]:
+        if isinstance(s, ir.For) and PARALLEL in s.pragmas:
+            return _expand_private(s)
+        if isinstance(s, ir.Block):
+            return [ir.Block(tuple(x for y in s.stmts for x in stmt(y)), s.span)]
+        if isinstance(s, (ir.For, ir.While)):
+            return [dataclasses.replace(s, body=ir.Block(tuple(stmt(s.body)), s.body.span))]
+        if isinstance(s, ir.If):
+            return [dataclasses.replace(s, then=ir.Block(tuple(stmt(s.then))),
+                                        other=None if s.other is None else ir.Block(tuple(stmt(s.other))))]
+        return [s]
+    return ir.Block(tuple(x for y in body.stmts for x in stmt(y)), body.span)
+
+
+def _expand_private(loop: ir.For) -> list[ir.Stmt]:
+    counter, extent = loop.init[0].name, loop.cond.right
+    body = list(loop.body.stmts)
+    local = {n.name for n in walk(loop.body) if isinstance(n, ir.Decl)} | {counter}
+    assigned = {n.target.name for n in walk(loop.body) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var)}
+    before, after, hoisted = [], [], set()
+    for i, s in enumerate(body):
+        count = _per_iteration_buffer(s)
+        if count is None or s.name in assigned or any(isinstance(n, ir.Var) and n.name in local for n in walk(count)):
+            continue
+        whole = ir.Var(f"{s.name}__all", s.type)
+        total = binary("*", ir.Cast(extent, scalar(DType.U64)), ir.Cast(count, scalar(DType.U64)))
+        nbytes = binary("*", total, ir.SizeOf(s.type.to, scalar(DType.U64)))
+        before.append(ir.Decl(whole.name, s.type, ir.Cast(ir.Call("malloc", (nbytes,), Pointer(Void())), s.type),
+                              span=s.span))
+        offset = binary("*", ir.Cast(ir.Var(counter, loop.init[0].type), scalar(DType.I64)),
+                        ir.Cast(count, scalar(DType.I64)))
+        body[i] = dataclasses.replace(s, init=ir.Binary("+", whole, offset, s.type))
+        after.append(ir.ExprStmt(ir.Call("free", (whole,), Void())))
+        hoisted.add(s.name)
+    if not hoisted:
+        return [loop]
+
+    def drop_free(n):
+        if isinstance(n, ir.ExprStmt) and isinstance(n.expr, ir.Call) and n.expr.callee == "free" \
+                and isinstance(n.expr.args[0], ir.Var) and n.expr.args[0].name in hoisted:
+            return ir.Block(())
+        return n
+    new = dataclasses.replace(loop, body=transform(ir.Block(tuple(body), loop.body.span), drop_free))
+    return before + [new] + after
+
+
+def _per_iteration_buffer(s: ir.Stmt) -> ir.Expr | None:
+    """`n` of `T* v = (T*)malloc(n * sizeof(T));`, else None."""
+    if not (isinstance(s, ir.Decl) and isinstance(s.type, Pointer) and isinstance(s.init, ir.Cast)):
+        return None
+    call = s.init.operand
+    if not (isinstance(call, ir.Call) and call.callee == "malloc" and isinstance(call.args[0], ir.Binary)):
+        return None
+    size = call.args[0]
+    if size.op == "*" and isinstance(size.right, ir.SizeOf) and size.right.of == s.type.to:
+        return size.left
+    return None
 
 
 # ---- OpenMP loops ---------------------------------------------------------------------------

@@ -34,6 +34,18 @@ class CorpusKernel:
         return getattr(self.reference, "LAUNCH", None)
 
     @property
+    def launch_option(self) -> str | None:
+        """LAUNCH as the `--launch` value a user passes (None for a file with host code)."""
+        launch = self.launch
+        if not launch:
+            return None
+        if "union" in launch:
+            return f"union={launch['union']},tasks={launch['tasks']}"
+        dims = lambda d: "x".join(str(int(v)) for v in (list(d) + [1, 1])[:3])
+        return (f"grid={dims(launch['grid'])},block={dims(launch['block'])},"
+                f"shared={int(launch.get('shared_bytes', 0))}")
+
+    @property
     def host_entry(self) -> str:
         """The C-linkage host function a caller (and every translation) offers: the file's own
         entry, or `<kernel>_kernel` for a device-only kernel (architecture.md, output contract)."""

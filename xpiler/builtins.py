@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 
-from .types import (DIM3, DType, F32, F64, I32, U32, Opaque, Scalar, Type, VecKind, Vector,
-                    Void, scalar)
+from .types import (DIM3, DType, F32, F64, I32, U32, Opaque, Pointer, Scalar, Stream, Type, VecKind,
+                    Vector, Void, scalar)
 
 # CUDA/HIP built-in structs (member access gives U32) and their legacy HIP spellings.
 INDEX_STRUCTS = ("threadIdx", "blockIdx", "blockDim", "gridDim")
@@ -38,7 +38,22 @@ NAMED_CONSTANTS: dict[str, tuple[float | int, Type]] = {
     "LLONG_MAX": (2**63 - 1, scalar(DType.I64)), "LLONG_MIN": (-2**63, scalar(DType.I64)),
     "ULLONG_MAX": (2**64 - 1, scalar(DType.U64)), "LONG_MAX": (2**63 - 1, scalar(DType.I64)),
     "LONG_MIN": (-2**63, scalar(DType.I64)), "ULONG_MAX": (2**64 - 1, scalar(DType.U64)),
+    "EXIT_SUCCESS": (0, I32), "EXIT_FAILURE": (1, I32),
 }
+
+# The standard output streams: name -> (file descriptor, type, header). `<<` on a std::ostream
+# writes; `std::endl` and friends are manipulators, `MANIPULATORS` says what `<<` of each writes.
+FILE = Stream("FILE")
+OSTREAM = Stream("std::ostream")
+MANIPULATOR = Stream("manipulator")
+STREAMS: dict[str, tuple[int, Type, str]] = {
+    "stdout": (1, Pointer(FILE), "<stdio.h>"), "stderr": (2, Pointer(FILE), "<stdio.h>"),
+    "std::cout": (1, OSTREAM, "<iostream>"), "std::cerr": (2, OSTREAM, "<iostream>"),
+    "std::clog": (2, OSTREAM, "<iostream>"),
+}
+MANIPULATORS: dict[str, str] = {"std::endl": "\n", "std::flush": "", "std::ends": "\0"}
+# the function-local names C99 and GCC predefine as the enclosing function's name
+FUNCTION_NAMES = frozenset({"__func__", "__FUNCTION__"})
 # AVX-512 compare predicates (immintrin.h / avxintrin.h values)
 NAMED_CONSTANTS.update({f"_CMP_{name}": (value, I32) for value, name in enumerate(
     "EQ_OQ LT_OS LE_OS UNORD_Q NEQ_UQ NLT_US NLE_US ORD_Q EQ_UQ NGE_US NGT_US FALSE_OQ NEQ_OQ GE_OS "
@@ -77,6 +92,7 @@ for _name, _value in (("cnrtFuncTypeBlock", 1), ("cnrtFuncTypeUnion1", 4), ("cnr
                       ("CNRT_FUNC_TYPE_UNION1", 4), ("CNRT_FUNC_TYPE_UNION2", 8),
                       ("CNRT_FUNC_TYPE_UNION4", 16), ("CNRT_FUNC_TYPE_UNION8", 32)):
     ENUM_CONSTANTS[_name] = (_value, Opaque("cnrtFunctionType_t"))
+ENUM_CONSTANTS["CNRT_RET_SUCCESS"] = (0, Opaque("cnrtRet_t"))      # the older name of cnrtSuccess
 for _name, _value in (("CNRT_MEM_TRANS_DIR_HOST2DEV", 0), ("CNRT_MEM_TRANS_DIR_DEV2DEV", 1),
                       ("CNRT_MEM_TRANS_DIR_DEV2HOST", 2)):
     ENUM_CONSTANTS[_name] = (_value, Opaque("cnrtMemTransDir_t"))
@@ -121,6 +137,7 @@ for _name in ("cudaError_t", "hipError_t", "cudaStream_t", "hipStream_t", "cudaE
               "mluMemcpyDirection_t"):
     NAMED_TYPES.setdefault(_name, Opaque(_name))
 NAMED_TYPES["void"] = Void()
+NAMED_TYPES["FILE"] = FILE
 NAMED_TYPES["cnrtDim3_t"] = _v(DType.U32, 3, VecKind.STRUCT, "cnrtDim3_t")
 
 

@@ -125,7 +125,8 @@ class Index(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Member(Expr):
-    """`base.field` (float4 .x, dim3 .y, fragment .x / .num_elements)."""
+    """`base.field` (float4 .x, dim3 .y, fragment .x / .num_elements, a field of a struct;
+    `p->f` is Member(Deref(p), f))."""
     base: Expr
     field: str
     type: Type
@@ -138,6 +139,17 @@ class Call(Expr):
     args: tuple[Expr, ...]
     type: Type
     template_args: tuple = ()
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class MethodCall(Expr):
+    """`obj.method(args)` on a library class object (std::vector: data, size, empty, resize,
+    assign)."""
+    obj: Expr
+    method: str
+    args: tuple[Expr, ...]
+    type: Type
     span: Span | None = _span()
 
 

@@ -5,7 +5,7 @@ Expressions are printed with the minimum parentheses C's precedence table needs.
 from __future__ import annotations
 
 from . import ir
-from .types import Array, Opaque, Pointer, Scalar, Space, Type, VecKind, Vector
+from .types import Array, Opaque, Pointer, Reference, Scalar, Space, Struct, Type, VecKind, Vector
 
 # precedence: higher binds tighter (C operator table)
 PRECEDENCE = {"||": 3, "&&": 4, "|": 5, "^": 6, "&": 7, "==": 8, "!=": 8, "<": 9, ">": 9, "<=": 9,
@@ -21,12 +21,34 @@ SPACE_SPELLING = {Space.SHARED: "__shared__", Space.NRAM: "__nram__", Space.WRAM
 class Printer:
     """Prints a module as C-like text; subclasses (emitters) override spellings."""
     indent_unit = "  "
+    # struct name -> the name printed (emitters rename a struct named like a type of the
+    # target's headers: a C++ `struct float4` in a CUDA output)
+    struct_names: dict[str, str] = {}
 
     # ---- types and declarations ---------------------------------------------------------------
     def type(self, t: Type) -> str:
+        if isinstance(t, Struct):
+            return self.struct_names.get(t.name, t.name)
+        if isinstance(t, Pointer) and self.struct_names:
+            return ("const " if t.const else "") + self.type(t.to) + "*" + (" __restrict__" if t.restrict else "")
         return t.c()
 
+    def rename_structs(self, m: ir.Module, reserved) -> None:
+        """Print the structs of `m` whose names are in `reserved` under names that are not."""
+        taken = {name for name, _ in m.typedefs} | set(reserved)
+        self.struct_names = {}
+        for name, t in m.typedefs:
+            if isinstance(t, Struct) and t.name == name and name in reserved:
+                new = name + "_"
+                while new in taken:
+                    new += "_"
+                taken.add(new)
+                self.struct_names[name] = new
+
     def declaration(self, name: str, t: Type) -> str:
+        if isinstance(t, Reference):
+            inner = self.declaration("&" + name, t.to)
+            return ("const " + inner) if t.const and not inner.startswith("const ") else inner
         dims = ""
         while isinstance(t, Array):
             dims += f"[{'' if t.size is None else t.size}]"
@@ -58,9 +80,16 @@ class Printer:
         return "\n".join(out) + "\n"
 
     def typedef(self, name: str, t: Type) -> str:
+        if isinstance(t, Struct) and t.name == name:
+            return self.struct(t)
         if isinstance(t, Vector) and t.kind is VecKind.EXT and t.name == name:
             return f"typedef {t.of.c_name} {name} __attribute__((ext_vector_type({t.lanes})));"
         return f"typedef {self.declaration(name, t)};"
+
+    def struct(self, t: Struct) -> str:
+        """The definition of a struct: its fields in order (C's layout follows from them)."""
+        fields = " ".join(self.declaration(n, ft) + ";" for n, ft in t.fields)
+        return f"struct {self.type(t)} {{ {fields} }};"
 
     def function(self, f: ir.Function) -> str:
         head = ""
@@ -243,7 +272,13 @@ class Printer:
         return f"{self.expr(e.base, POSTFIX_PREC)}[{self.expr(e.index)}]", POSTFIX_PREC
 
     def expr_Member(self, e: ir.Member):
+        if isinstance(e.base, ir.Deref) and isinstance(e.base.type, Struct):
+            return f"{self.expr(e.base.operand, POSTFIX_PREC)}->{e.field}", POSTFIX_PREC
         return f"{self.expr(e.base, POSTFIX_PREC)}.{e.field}", POSTFIX_PREC
+
+    def expr_MethodCall(self, e: ir.MethodCall):
+        args = ", ".join(self.expr(a) for a in e.args)
+        return f"{self.expr(e.obj, POSTFIX_PREC)}.{e.method}({args})", POSTFIX_PREC
 
     def expr_Call(self, e: ir.Call):
         targs = f"<{', '.join(self.expr(a) for a in e.template_args)}>" if e.template_args else ""

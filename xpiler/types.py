@@ -202,6 +202,67 @@ class Opaque(Type):
         return self.name
 
 
+@dataclass(frozen=True, slots=True)
+class Stream(Type):
+    """An output stream of the C or C++ library, or what `<<` writes to one: `FILE` (stdout and
+    stderr are `FILE*`), `std::ostream` (std::cout, std::cerr; `<<` with one on its left writes
+    its right operand, it is not a shift) and `manipulator` (std::endl)."""
+    name: str
+
+    def c(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Struct(Type):
+    """A C struct (a C++ class with public data members only): its fields in declaration order.
+    The layout is C's (xpiler.types.layout): each field at the next multiple of its alignment,
+    the size a multiple of the largest alignment, as every target's ABI lays out plain structs."""
+    name: str
+    fields: tuple[tuple[str, Type], ...]
+
+    def c(self) -> str:
+        return self.name
+
+    def field(self, name: str) -> Type | None:
+        for n, t in self.fields:
+            if n == name:
+                return t
+        return None
+
+    def offset(self, name: str) -> int:
+        """Byte offset of field `name`."""
+        return layout(self)[0][name]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference(Type):
+    """`T&` (a parameter or a local bound to an lvalue): uses of the name read and write what it
+    is bound to. Expressions naming it have type `to`; only declarations carry the Reference."""
+    to: Type
+    const: bool = False
+
+    def c(self) -> str:
+        return ("const " if self.const else "") + self.to.c() + "&"
+
+    @property
+    def elem(self) -> DType | None:
+        return self.to.elem
+
+
+@dataclass(frozen=True, slots=True)
+class StdVector(Type):
+    """`std::vector<T>`: a heap array of `of` owned by the scope that declares it."""
+    of: Type
+
+    def c(self) -> str:
+        return f"std::vector<{self.of.c()}>"
+
+    @property
+    def elem(self) -> DType | None:
+        return self.of.elem
+
+
 def scalar(d: DType) -> Scalar:
     return _SCALARS[d]
 
@@ -258,7 +319,55 @@ def sizeof(t: Type) -> int | None:
     if isinstance(t, Array):
         inner = sizeof(t.of)
         return None if inner is None or t.size is None else inner * t.size
+    if isinstance(t, Struct):
+        return layout(t)[1]
+    if isinstance(t, Reference):
+        return sizeof(t.to)
+    if isinstance(t, StdVector):
+        return 24                      # three pointers (libstdc++, libc++)
     return None
+
+
+def alignof(t: Type) -> int | None:
+    """C's alignment of `t`: a scalar's size; CUDA/HIP vector structs and SIMD registers their
+    size (3-lane ones their element's); arrays their element's; structs their largest field's."""
+    if isinstance(t, Scalar):
+        return t.dtype.size
+    if isinstance(t, Pointer):
+        return 8
+    if isinstance(t, Vector):
+        return t.of.size if t.kind is VecKind.STRUCT and t.lanes == 3 else sizeof(t)
+    if isinstance(t, Array):
+        return alignof(t.of)
+    if isinstance(t, Struct):
+        return layout(t)[2]
+    if isinstance(t, Reference):
+        return alignof(t.to)
+    if isinstance(t, StdVector):
+        return 8
+    return None
+
+
+_LAYOUTS: dict = {}
+
+
+def layout(s: Struct) -> tuple[dict[str, int], int, int]:
+    """(field -> byte offset, size, alignment) of a struct, by C's rules."""
+    hit = _LAYOUTS.get(s)
+    if hit is not None:
+        return hit
+    offsets, offset, align = {}, 0, 1
+    for name, t in s.fields:
+        size, a = sizeof(t), alignof(t)
+        if size is None or a is None:
+            raise ValueError(f"field '{name}' of struct {s.name} has no size")
+        offset = -(-offset // a) * a
+        offsets[name] = offset
+        offset += size
+        align = max(align, a)
+    result = (offsets, max(1, -(-offset // align) * align), align)     # C++: an empty struct has size 1
+    _LAYOUTS[s] = result
+    return result
 
 
 def pointee(t: Type) -> Type | None:
@@ -401,6 +510,7 @@ def select_overload(params: list[tuple[Type, ...]], args: list[Type], half_class
             continue
         convs = []
         for p, a in zip(ps, args):
+            p = p.to if isinstance(p, Reference) else p       # a reference binds the argument itself
             if isinstance(p, Scalar) and isinstance(a, Scalar):
                 c = implicit_conversion(a.dtype, p.dtype, half_class)
             else:

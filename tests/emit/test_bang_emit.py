@@ -355,7 +355,9 @@ extern "C" void f(const float* x, float* y, int n) {
                                    "not known before the launch"),
     "return in a parallel loop": (_program("", "if (i == 3) return;\nd[i] = 1.0f;"), "a 'return' in the body"),
     "break in a parallel loop": (_program("", "if (i == 3) break;\nd[i] = 1.0f;"), "a 'break' in the body"),
-    "file-scope variable": ("float g = 1.0f;\n" + _program("", "d[i] = g;"), "file-scope variable 'g'"),
+    # a kernel reads a file-scope scalar as a parameter (by value); a helper it calls cannot
+    "file-scope variable": ("float g = 1.0f;\nstatic inline float get_g(void) { return g; }\n" +
+                            _program("", "d[i] = get_g();"), "file-scope variable 'g'"),
     "memcpy in a kernel": (_program("", "memcpy(d + i, d, 4);"), "memcpy in a kernel"),
     "writes a host scalar": (_program("int count = 0;", "count = i;"), "writes the host variable 'count'"),
     "helper on both sides": ("""
@@ -370,15 +372,22 @@ extern "C" void f(float* y, int n) {
   y[0] = twice(y[0]);
   free(d);
 }""", "helper 'twice', called by host code and by kernels"),
-    "vector value to a function": ("""
+    # a vector parameter is one parameter per lane, a vector result goes through a pointer: such
+    # a call is the whole right side of an assignment, not an argument of another call
+    "vector result inside an expression": ("""
 #include <stdlib.h>
+#include <string.h>
+static inline float4 twice4(float4 v) { return make_float4(2.0f * v.x, 2.0f * v.y, 2.0f * v.z, 2.0f * v.w); }
 static inline float first(float4 v) { return v.x; }
 extern "C" void f(float* y, int n) {
   float4* d = (float4*)malloc(n * sizeof(float4));
+  float* o = (float*)malloc(n * sizeof(float));
   #pragma omp parallel for
-  for (int i = 0; i < n; i++) y[i] = first(d[i]);
+  for (int i = 0; i < n; i++) o[i] = first(twice4(d[i]));
+  memcpy(y, o, n * sizeof(float));
   free(d);
-}""", "float4 parameter 'v' of 'first'"),
+  free(o);
+}""", "this float4 expression"),
 }
 
 

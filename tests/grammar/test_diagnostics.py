@@ -41,8 +41,8 @@ __mlu_global__ void k(float* a) {
   a[0] = SCALE(1.0f);               // expected-error: macro SCALE takes 2 argument(s), 1 given
 }
 """,
-    "struct.cpp": """
-struct Point { int x; };            // expected-error: not supported: struct
+    "union.cpp": """
+union Point { int x; float f; };    // expected-error: not supported: union
 """,
     "unknown_type.cu": """
 __global__ void k(my_float* a) {    // expected-error: syntax error

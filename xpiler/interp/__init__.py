@@ -31,6 +31,9 @@ class Report:
     uninitialised: list[str] = field(default_factory=list)
     sampled: list[str] = field(default_factory=list)
     scalar_ops: int = 0
+    # what the program wrote (printf, fprintf, puts, std::cout <<, ...), one entry per write
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
 
 
 class Interpreter:
@@ -38,7 +41,8 @@ class Interpreter:
                  sample_blocks: int | None = None, pad_device: int = 0):
         if module.platform is ir.Platform.VNNI:     # C: loops proven independent run as lanes
             from xpiler.dependence import parallelize
-            module = parallelize(module)[0]
+            from .cxx import serial_where_unmodelled
+            module = serial_where_unmodelled(module, parallelize(module)[0])
         self.module = module
         self.pad_device = pad_device     # device allocations get at least this many bytes
         self.memory = Memory(check_races)

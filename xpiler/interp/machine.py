@@ -13,12 +13,15 @@ import numpy as np
 
 from xpiler import ir
 from xpiler.diagnostics import Span, XpilerError
-from xpiler.types import (Array, DType, Fragment, Opaque, Pointer, Scalar, Space, Type, Unknown,
-                          VecKind, Vector, Void, common, promote, select_overload, sizeof)
+from xpiler.types import (Array, DType, Fragment, Opaque, Pointer, Reference, Scalar, Space, StdVector,
+                          Stream, Struct, Type, Unknown, VecKind, Vector, Void, common, promote,
+                          select_overload, sizeof)
 
-from . import intrinsics
+from . import cxx, intrinsics
+from .intrinsics.stdio import stream_output
 from .memory import Buffer, Memory, MemoryFault, Ptr, find_races, register_dtype
-from .values import (FragmentValue, VarRef, c_div, c_mod, convert, np_dtype, select, vector_width)
+from .values import (FragmentValue, VarRef, c_div, c_mod, c_string, convert, np_dtype, select,
+                     vector_width)
 
 MAX_LOOP_ITERATIONS = 50_000_000
 PARALLEL_LANES = 1 << 20       # lanes a parallel loop may occupy at once
@@ -45,6 +48,7 @@ class Cell:
 
 
 MEMORY_SPACES = (Space.SHARED, Space.SRAM, Space.NRAM, Space.WRAM, Space.LDRAM, Space.CONSTANT)
+PER_GROUP_SPACES = (Space.SHARED, Space.SRAM, Space.NRAM, Space.WRAM, Space.LDRAM)   # per block/task
 
 
 class Loop:
@@ -121,7 +125,17 @@ class Machine:
 
     def global_scope(self) -> dict:
         """File-scope variables (`__nram__` buffers, `__device__`/`__constant__` data), created on
-        first use for this machine's lanes (per task for NRAM, shared for global memory)."""
+        first use for this machine's lanes (per task for NRAM, shared for global memory).
+        Without per-block or per-task variables they are one object per run (C globals, a
+        `__constant__` array the host fills with cudaMemcpyToSymbol): made once, in a one-lane
+        machine, and shared by every machine of the run (host, launches, parallel loops)."""
+        per_run = self.runtime is not None and not any(g.space in PER_GROUP_SPACES for g in self.module.globals)
+        if self._globals is None and per_run:
+            if getattr(self.runtime, "file_scope", None) is None and self.L > 1:
+                Machine(self.module, self.memory, 1, runtime=self.runtime).global_scope()
+            if getattr(self.runtime, "file_scope", None) is not None:
+                self._globals = self.runtime.file_scope
+                return self._globals
         if self._globals is None:
             self._globals = {}
             if self.module.globals:
@@ -136,6 +150,8 @@ class Machine:
                 finally:
                     self.frames.pop()
                 self._globals = frame.scopes[-1]
+            if per_run:
+                self.runtime.file_scope = self._globals
         return self._globals
 
     def assign_var(self, name: str, value, mask: np.ndarray, t: Type) -> None:
@@ -242,6 +258,8 @@ class Machine:
     def s_Decl(self, s: ir.Decl, m) -> None:
         t = s.type
         scope = self.frame.scopes[-1]
+        if isinstance(t, (Struct, Reference, StdVector)):
+            return cxx.declare(self, s, m)
         if isinstance(t, Array):
             scope[s.name] = self.allocate(s, m)
             return
@@ -354,6 +372,8 @@ class Machine:
         return cached
 
     def init_array(self, ptr: Ptr, t: Array, init: ir.Expr, m) -> None:
+        if _has_struct(t):
+            return cxx.init(self, ptr, t, init, m)
         flat: list[ir.Expr] = []
 
         def walk(e, tt):
@@ -377,6 +397,8 @@ class Machine:
 
     def s_Assign(self, s: ir.Assign, m) -> None:
         target = s.target
+        if isinstance(target.type, Struct):
+            return cxx.assign(self, target, s.value, m, s.span)
         if isinstance(s.value, ir.InitList) and s.op is None:      # C++ `v = {a, b}`: v = T{a, b}
             return self.store(target, self.initial(target.type, s.value, m), target.type, m, s.span)
         value = self.eval(s.value, m)
@@ -652,7 +674,9 @@ class Machine:
 
     def s_Return(self, s: ir.Return, m) -> None:
         f = self.frame
-        if s.value is not None:
+        if s.value is not None and isinstance(f.function.ret, Struct):
+            cxx.ret(self, f, f.function.ret, s.value, m, s.span)
+        elif s.value is not None:
             value = self.coerce(self.eval(s.value, m), s.value.type, f.function.ret, s.span)
             f.ret = value if f.ret is None else select(m, value, np.broadcast_to(f.ret, (self.L,) + np.shape(f.ret)[1:])
                                                        if np.ndim(f.ret) == 0 else f.ret)
@@ -692,7 +716,7 @@ class Machine:
         return np.asarray(e.value, np.int32)
 
     def x_Str(self, e: ir.Str, m):
-        return e.value
+        return c_string(e.value)
 
     def x_TypeArg(self, e: ir.TypeArg, m):
         return e.of
@@ -726,6 +750,8 @@ class Machine:
             return v
 
     def x_Binary(self, e: ir.Binary, m):
+        if isinstance(e.type, Stream):
+            return stream_output(self, e, m)
         if e.op in ("&&", "||"):
             a = self.truth(self.eval(e.left, m))
             second = m & (a if e.op == "&&" else ~a)
@@ -758,6 +784,9 @@ class Machine:
             return self.pointer_arith(op, a, at, b, bt, span)
         if isinstance(at, Vector) or isinstance(bt, Vector):
             return self.vector_arith(op, a, at, b, bt, span), (at if isinstance(at, Vector) else bt)
+        if (isinstance(at, Opaque) or isinstance(bt, Opaque)) and "function" not in (getattr(at, "name", ""), getattr(bt, "name", "")):
+            # enumerations and status codes (cudaError_t, cnrtRet_t) are int values: `e != cudaSuccess`
+            at, bt = (Scalar(DType.I32) if isinstance(t, Opaque) else t for t in (at, bt))
         if not isinstance(at, Scalar) or not isinstance(bt, Scalar):
             raise self.error(span, f"not supported: '{op}' on {at.c()} and {bt.c()}")
         if op in ("<<", ">>"):
@@ -885,7 +914,7 @@ class Machine:
             size = e.base.type.of.size
             return Ptr(base.buffer, base.offsets + idx * size, size)
         if isinstance(e, ir.Index):
-            base = self.eval(e.base, m)
+            base = cxx.element_base(self, self.eval(e.base, m))
             if not isinstance(base, Ptr):
                 raise self.error(e.span, "not supported: indexing a value that is not in memory")
             idx = np.asarray(self.eval(e.index, m)).astype(np.int64)
@@ -900,6 +929,11 @@ class Machine:
             base = self.address(e.base, m)
             return Ptr(base.buffer, base.offsets + "xyzw".index(e.field) * e.base.type.of.size,
                        e.base.type.of.size)
+        if isinstance(e, ir.Member) and isinstance(e.base.type, Struct):
+            base = self.address(e.base, m)
+            return Ptr(base.buffer, base.offsets + e.base.type.offset(e.field), _elem_size(e.type))
+        if isinstance(e.type, Struct):              # a struct variable, or a struct rvalue
+            return cxx.struct_value(self, e, m)
         if isinstance(e, ir.Var) and isinstance(e.type, Array):
             return self.lookup(e.name, e.span)
         if isinstance(e, ir.Var) and isinstance(self.lookup(e.name, e.span), Cell):
@@ -913,6 +947,8 @@ class Machine:
         try:
             if isinstance(t, Array):
                 return Ptr(ptr.buffer, ptr.offsets, _elem_size(t.of))
+            if isinstance(t, Struct):
+                return Ptr(ptr.buffer, ptr.offsets, _elem_size(t))
             if isinstance(t, Scalar):
                 return self.memory.load(ptr, t.dtype, m)
             if isinstance(t, Vector):
@@ -941,6 +977,8 @@ class Machine:
 
     def x_Member(self, e: ir.Member, m):
         bt = e.base.type
+        if isinstance(bt, Struct):
+            return self.load(e, m)
         if isinstance(bt, Vector):
             if _in_memory(e.base):
                 return self.load(e, m)
@@ -954,11 +992,13 @@ class Machine:
 
     def x_AddressOf(self, e: ir.AddressOf, m):
         inner = e.operand
-        if isinstance(inner, ir.Var) and not isinstance(inner.type, Array) \
+        if isinstance(inner, ir.Var) and not isinstance(inner.type, (Array, Struct)) \
                 and not isinstance(self.lookup(inner.name, e.span), Cell):
             for frame_scope in reversed(self.frame.scopes):
                 if inner.name in frame_scope:
                     return VarRef(inner.name, frame_scope)
+            if inner.name in self.global_scope():          # a file-scope scalar: memcpy(&g, ...)
+                return VarRef(inner.name, self.global_scope())
             raise self.error(e.span, f"internal: unknown variable {inner.name}")
         ptr = self.address(inner, m)
         return Ptr(ptr.buffer, ptr.offsets, _elem_size_of_pointee(e.type))
@@ -970,7 +1010,12 @@ class Machine:
         return np.asarray(size, np.uint64)
 
     def x_InitList(self, e: ir.InitList, m):
+        if isinstance(e.type, Struct):
+            return cxx.struct_value(self, e, m)
         raise self.error(e.span, "not supported: initializer list here")
+
+    def x_MethodCall(self, e: ir.MethodCall, m):
+        return cxx.method_call(self, e, m)
 
     def x_Call(self, e: ir.Call, m):
         fn = self.called_function(e)
@@ -1009,11 +1054,11 @@ class Machine:
             raise self.error(e.span, "not supported: recursion deeper than 64 calls")
         if len(e.args) != len(fn.params):
             raise self.error(e.span, f"'{fn.name}' takes {len(fn.params)} arguments, {len(e.args)} given")
-        values = [self.eval(a, m) for a in e.args]
+        values = cxx.bind_arguments(self, fn, e, m)
         frame = Frame(fn, self.L)
         for p, a, v in zip(fn.params, e.args, values):
             frame.scopes[0][p.name] = self.coerce(v, a.type, p.type, e.span) \
-                if isinstance(v, np.ndarray) else v
+                if isinstance(v, np.ndarray) and not isinstance(p.type, Reference) else v
         self.frames.append(frame)
         saved_loops = self.loops
         self.loops = []
@@ -1099,6 +1144,8 @@ def _expand(v, outer: np.ndarray, L: int):
         return Ptr(v.buffer, _expand(v.offsets, outer, L), v.elem_size)
     if isinstance(v, Cell):
         return Cell(_expand(v.ptr, outer, L), v.type)
+    if isinstance(v, cxx.VecValue):
+        return cxx.VecValue(_expand(v.ptr, outer, L), _expand(v.sizes, outer, L), v.elem)
     return v
 
 
@@ -1112,6 +1159,12 @@ def _dtype(t: Type) -> DType | None:
 
 def _shape(old, value, L=None, vector=False):
     return np.broadcast_shapes(np.shape(old), np.shape(value))
+
+
+def _has_struct(t: Type) -> bool:
+    while isinstance(t, Array):
+        t = t.of
+    return isinstance(t, Struct)
 
 
 def _in_memory(e: ir.Expr) -> bool:
@@ -1301,7 +1354,7 @@ def _binop(op: str, at: Type, bt: Type, span, result):
 
 
 def _c_binary(cache, e: ir.Binary):
-    if e.op in ("&&", "||"):
+    if e.op in ("&&", "||") or isinstance(e.type, Stream):
         return None
     fa, fb = compile_expr(cache, e.left), compile_expr(cache, e.right)
     g = _binop(e.op, e.left.type, e.right.type, e.span, e.type)
@@ -1333,7 +1386,7 @@ def _c_cast(cache, e: ir.Cast):
 
 def _c_index(cache, e: ir.Index):
     t, bt = e.type, e.base.type
-    if not isinstance(t, Scalar) or isinstance(bt, Vector) or \
+    if not isinstance(t, Scalar) or isinstance(bt, (Vector, StdVector)) or \
             (isinstance(e.base, ir.Member) and isinstance(e.base.base.type, Fragment)):
         return None
     fb, fi = compile_expr(cache, e.base), compile_expr(cache, e.index)
@@ -1462,7 +1515,7 @@ def _c_assign(cache, s: ir.Assign):
     """`x = v` and `x op= v` on a scalar register variable (others: Machine.s_Assign)."""
     target, t = s.target, s.target.type
     if isinstance(target, ir.Index) and s.op is None and isinstance(t, Scalar) \
-            and not isinstance(target.base.type, Vector):
+            and not isinstance(target.base.type, (Vector, StdVector)):
         return _c_store_index(cache, s)
     if not isinstance(target, ir.Var) or not isinstance(t, Scalar) or not isinstance(s.value.type, Scalar):
         return None

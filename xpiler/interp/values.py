@@ -7,6 +7,7 @@ intrinsic as it needs. Pointers are `memory.Ptr`; wmma fragments are `FragmentVa
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,3 +92,24 @@ def select(mask: np.ndarray, new, old, vector: bool = False):
         m = broadcast_mask(mask, new, vector)
         return np.where(m, new, old)
     return new
+
+
+_ESCAPE = re.compile(r"""\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)""", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+                   "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
+def c_string(text: str) -> str:
+    """The characters of a C string literal's text as written between its quotes (escapes such
+    as \\n, \\x41 and \\101 decoded; C11 6.4.4.4)."""
+    if "\\" not in text:
+        return text
+
+    def one(match):
+        s = match.group(1)
+        if s[0] == "x":
+            return chr(int(s[1:], 16) & 0xFF)
+        if s[0] in "01234567":
+            return chr(int(s, 8) & 0xFF)
+        return _SIMPLE_ESCAPES.get(s, s)
+    return _ESCAPE.sub(one, text)

@@ -46,6 +46,7 @@
 #include <cstring>
 #include <cstdarg>
 #include <type_traits>
+#include <dlfcn.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 
@@ -783,8 +784,14 @@ inline void tile_mma(int M, int N, int K, const double* A, const double* B, cons
 }
 
 // ---- atomics (one OS thread, no preemption inside an operation: plain read-modify-write) -------
+// A file-scope __device__ variable is a plain global here (__device__ expands to nothing): in the
+// static storage of the program or of a loaded library (the checks run the output as one).
+inline bool in_static_storage(const void* p, size_t n) {
+  Dl_info first, last;
+  return dladdr(p, &first) && dladdr((const char*)p + n - 1, &last) && first.dli_fbase == last.dli_fbase;
+}
 template <class T, class F> inline T atomic_rmw(T* p, F f) {
-  if (in_kernel() && !find_alloc(p, sizeof(T)) &&
+  if (in_kernel() && !find_alloc(p, sizeof(T)) && !in_static_storage(p, sizeof(T)) &&
       !(p >= (T*)shared_static_arena && p < (T*)(shared_static_arena + SH_STATIC_AREA)) &&
       !(p >= (T*)shared_dynamic_arena && p < (T*)(shared_dynamic_arena + SH_DYN_AREA)))
     fail("atomic on %p, which is neither device nor shared memory", (void*)p);

@@ -58,6 +58,7 @@ inline __half2 __lows2half2(__half2 a, __half2 b) { return __half2{a.x, b.x}; }
 inline __half2 __highs2half2(__half2 a, __half2 b) { return __half2{a.y, b.y}; }
 inline float2 __half22float2(__half2 v) { return float2{(float)v.x, (float)v.y}; }
 inline __half2 __float22half2_rn(float2 v) { return __half2{(__half)v.x, (__half)v.y}; }
+inline __half2 make_half2(__half x, __half y) { return __half2{x, y}; }
 
 inline __half __hadd(__half a, __half b) { return a + b; }
 inline __half __hsub(__half a, __half b) { return a - b; }

@@ -11,7 +11,7 @@ import importlib
 from typing import Callable
 
 REGISTRY: dict[str, Callable] = {}
-_FAMILIES = ("runtime", "simt", "math", "wmma", "mfma", "bang", "x86")
+_FAMILIES = ("runtime", "stdio", "simt", "math", "wmma", "mfma", "bang", "x86")
 _loaded = False
 
 

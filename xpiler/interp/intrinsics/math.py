@@ -151,7 +151,7 @@ def float2half(m, call, args, mask):
     return np.asarray(args[0], np.float32).astype(np.float16)
 
 
-@semantics("__half2float", "__low2float")
+@semantics("__half2float")
 def half2float(m, call, args, mask):
     return np.asarray(args[0]).astype(np.float32)
 
@@ -174,10 +174,84 @@ def half_arith(m, call, args, mask):
     return op(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
 
 
+def hfma16(a, b, c):
+    """fma of halves rounded once to half: the product is exact in float64 and the float64 sum,
+    rounded to odd, rounds to half as the exact sum would (as fma32 does for float)."""
+    a, b, c = (np.asarray(x, np.float16).astype(np.float64) for x in np.broadcast_arrays(a, b, c))
+    with np.errstate(all="ignore"):
+        p = a * b
+        s = p + c
+        pb = s - c
+        err = (p - pb) + (c - (s - pb))
+        inexact = (err != 0) & np.isfinite(err) & np.isfinite(s)
+        even = (s.view(np.int64) & 1) == 0
+        s = np.where(inexact & even, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+        return s.astype(np.float16)
+
+
 @semantics("__hfma")
 def hfma(m, call, args, mask):
-    a, b, c = (np.asarray(x, np.float16).astype(np.float64) for x in args)
-    return (a * b + c).astype(np.float16)
+    return hfma16(*args)
+
+
+# ---- half2: a pair (low = .x, high = .y) held as (L, 2) float16 ----------------------------------
+
+def _halves(v):
+    v = np.asarray(v)
+    return v[..., 0], v[..., 1]
+
+
+def _pair(x, y, dtype):
+    with np.errstate(all="ignore"):
+        return np.stack(np.broadcast_arrays(np.asarray(x), np.asarray(y)), axis=-1).reshape(-1, 2).astype(dtype)
+
+
+@semantics("__low2float", "__high2float", "__low2half", "__high2half")
+def half2_part(m, call, args, mask):
+    part = _halves(args[0])[0 if "low" in call.callee else 1]
+    return part.astype(np.float32 if call.callee.endswith("float") else np.float16)
+
+
+@semantics("__half22float2")
+def half22float2(m, call, args, mask):
+    return _pair(*_halves(args[0]), np.float32)
+
+
+@semantics("__float22half2_rn")
+def float22half2(m, call, args, mask):
+    x, y = _halves(args[0])
+    return _pair(x.astype(np.float32), y.astype(np.float32), np.float16)
+
+
+@semantics("__floats2half2_rn", "__halves2half2", "make_half2")
+def pack_half2(m, call, args, mask):
+    x, y = (convert(np.asarray(a), call.args[i].type.dtype if isinstance(call.args[i].type, Scalar) else None,
+                    DType.F32) for i, a in enumerate(args))
+    return _pair(x, y, np.float16)
+
+
+@semantics("__float2half2_rn", "__half2half2")
+def broadcast_half2(m, call, args, mask):
+    x = convert(np.asarray(args[0]), call.args[0].type.dtype if isinstance(call.args[0].type, Scalar) else None,
+                DType.F32)
+    return _pair(x, x, np.float16)
+
+
+@semantics("__hadd2", "__hsub2", "__hmul2", "__h2div")
+def half2_arith(m, call, args, mask):
+    # float32 holds every sum, difference and product of halves exactly enough that rounding it
+    # to half is the correctly rounded half result (24 >= 2 * 11 + 2 bits)
+    op = {"__hadd2": np.add, "__hsub2": np.subtract, "__hmul2": np.multiply, "__h2div": np.divide}[call.callee]
+    (ax, ay), (bx, by) = _halves(args[0]), _halves(args[1])
+    with np.errstate(all="ignore"):
+        f = lambda a, b: op(a.astype(np.float32), b.astype(np.float32))
+        return _pair(f(ax, bx), f(ay, by), np.float16)
+
+
+@semantics("__hfma2")
+def hfma2(m, call, args, mask):
+    (ax, ay), (bx, by), (cx, cy) = (_halves(a) for a in args)
+    return _pair(hfma16(ax, bx, cx), hfma16(ay, by, cy), np.float16)
 
 
 @semantics("__int_as_float")

@@ -103,6 +103,32 @@ def memcpy(m, call, args, mask):
                  else nbytes, mask)
 
 
+def _symbol(m, call, i: int, offset) -> Ptr:
+    """The memory of the symbol argument `i` of a symbol copy (a `__constant__`/`__device__`
+    array or `__constant__` variable; `HIP_SYMBOL(x)` is `x`), `offset` bytes in."""
+    e = call.args[i]
+    while isinstance(e, (ir.Cast, ir.AddressOf)):
+        e = e.operand
+    if not isinstance(e, ir.Var):
+        raise m.error(call.span, f"{call.callee}: the symbol must name a device variable")
+    ptr = m.address(e, np.ones(m.L, bool))
+    return Ptr(ptr.buffer, ptr.offsets + np.asarray(offset, np.int64), 1)
+
+
+@semantics("cudaMemcpyToSymbol", "hipMemcpyToSymbol")
+def memcpy_to_symbol(m, call, args, mask):
+    """(symbol, src, bytes[, offset[, kind]]): `bytes` from `src` into the symbol, `offset` bytes in."""
+    offset = _scalar(args[3]) if len(args) > 3 else 0
+    return _copy(m, call, _symbol(m, call, 0, offset), args[1], _scalar(args[2]), mask)
+
+
+@semantics("cudaMemcpyFromSymbol", "hipMemcpyFromSymbol")
+def memcpy_from_symbol(m, call, args, mask):
+    """(dst, symbol, bytes[, offset[, kind]]): `bytes` of the symbol from `offset` on into `dst`."""
+    offset = _scalar(args[3]) if len(args) > 3 else 0
+    return _copy(m, call, args[0], _symbol(m, call, 1, offset), _scalar(args[2]), mask)
+
+
 @semantics("cudaMemset", "hipMemset", "cnrtMemset", "memset", "std::memset")
 def memset(m, call, args, mask):
     """Per lane (a parallel loop's iterations are lanes): its own value and byte count, only

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xpiler.types import Pointer, Scalar
+from xpiler.types import Pointer, Scalar, Vector
 
 from ..memory import MemoryFault, Ptr
 from ..values import convert
@@ -127,8 +127,10 @@ def activemask(m, call, args, mask):
 
 @semantics("__ldg")
 def ldg(m, call, args, mask):
-    t = call.args[0].type
-    return m.memory.load(args[0], t.to.dtype, mask)
+    t = call.args[0].type.to
+    if isinstance(t, Vector):                      # float4, half2, ...: all its elements
+        return m.memory.load(args[0], t.of, mask, count=t.lanes)
+    return m.memory.load(args[0], t.dtype, mask)
 
 
 @semantics("__popc", "__popcll")

@@ -28,6 +28,7 @@ inline hipError_t hipFreeHost(void* p) { return hipFree(p); }
 #define hipLaunchKernelGGL(kernel, grid, block, shmem, stream, ...) \
   simt::launch(#kernel, simt::LaunchConfig(dim3(grid), dim3(block), (shmem), (stream)), kernel, ##__VA_ARGS__)
 #define HIP_KERNEL_NAME(...) __VA_ARGS__
+#define HIP_SYMBOL(X) X  // hip-clang's spelling: hipMemcpyToSymbol(HIP_SYMBOL(sym), ...)
 #define HIP_DYNAMIC_SHARED(type, var) type(&var)[] = *reinterpret_cast<type(*)[]>(simt::dynamic_shared_base());
 #define HIP_DYNAMIC_SHARED_ATTRIBUTE
 
