@@ -118,23 +118,38 @@ def _spell(ctype: str) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=None)
-def template(name: str) -> Template | None:
-    """The parsed `semantics` of intrinsic `name`; None when its catalog entry has none."""
+def semantics_function(name: str) -> ir.Function | None:
+    """Intrinsic `name`'s `semantics` as a C function `__semantics_<name>`: `result` (unless it
+    returns void), then its parameters, each register (value or result) a pointer to its lanes;
+    None when its catalog entry has none."""
     entry = lookup(name)
     text = entry.data.get("semantics") if entry is not None else None
     if text is None:
         return None
-    params, spelled = [], []
-    for p in entry.params:
-        kind, c = _spell(p.ctype)
-        params.append((p.name, kind))
-        spelled.append(f"{c} {p.name}")
-    rkind, rc = _spell(entry.ret) if entry.ret != "void" else ("void", "")
+    spelled = [f"{_spell(p.ctype)[1]} {p.name}" for p in entry.params]
+    if entry.ret != "void":
+        spelled.insert(0, f"{_spell(entry.ret)[1]} result")
+    source = f"void __semantics_{name}({', '.join(spelled)}) {{\n{text}\n}}\n"
+    return parse(source, f"<x86.toml: {name}>", "vnni").functions[0]
+
+
+def memory_params(name: str) -> list[int]:
+    """Indices (into the call's arguments) of intrinsic `name`'s parameters that point to memory
+    (`const float* p`, `__m256i* p`), as opposed to register values."""
+    entry = lookup(name)
+    return [i for i, p in enumerate(entry.params) if _spell(p.ctype)[0] == "ptr"] if entry else []
+
+
+@functools.lru_cache(maxsize=None)
+def template(name: str) -> Template | None:
+    """The parsed `semantics` of intrinsic `name`; None when its catalog entry has none."""
+    fn = semantics_function(name)
+    if fn is None:
+        return None
+    entry = lookup(name)
+    params = [(p.name, _spell(p.ctype)[0]) for p in entry.params]
+    rkind = _spell(entry.ret)[0] if entry.ret != "void" else "void"
     rkind = "scalar" if rkind == "ptr" else rkind
-    if rkind != "void":
-        spelled.insert(0, f"{rc} result")
-    source = f"void __semantics({', '.join(spelled)}) {{\n{text}\n}}\n"
-    fn = parse(source, f"<x86.toml: {name}>", "vnni").functions[0]
     types = {p.name: p.type for p in fn.params}
     body = fn.body.stmts
     local_names = frozenset(n.name for s in body for n in walk(s) if isinstance(n, ir.Decl))

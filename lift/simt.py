@@ -12,6 +12,7 @@ After:  a parallel loop over blocks whose body is the kernel split at every barr
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from xpiler import ir
 from xpiler.constfold import fold
@@ -467,9 +468,11 @@ class Instance:
 
     def replicate_decl(self, s: ir.Decl) -> ir.Stmt:
         t = s.type
-        if isinstance(t, Array) and t.size is not None and s.init is None:
+        if isinstance(t, Array) and t.size is not None and (s.init is None or isinstance(s.init, ir.InitList)):
             self.replicated[s.name] = t               # per-thread array: one row per thread
-            return ir.Block(())
+            if s.init is None:
+                return ir.Block(())
+            return ir.Block(tuple(array_initialization(ir.Var(s.name, t, s.span), s.init, s.name)))
         if not isinstance(t, (Scalar, Pointer)) and not (isinstance(t, Vector) and t.kind is VecKind.STRUCT):
             raise cannot(s.span, f"the thread-private {t.c()} variable '{s.name}' that lives across a barrier")
         self.replicated[s.name] = t
@@ -944,6 +947,52 @@ def _stmts(s: ir.Stmt | None) -> list[ir.Stmt]:
     if s is None:
         return []
     return list(s.stmts) if isinstance(s, ir.Block) else [s]
+
+
+def array_initialization(target: ir.Var, init: ir.InitList, name: str) -> list[ir.Stmt]:
+    """`T a[n][m] = {...};` as statements: every element zero (C's rule for the elements a list
+    leaves out), then the listed ones, nested (`{{1, 2}, {3}}`) or flat in row-major order
+    (`{1, 2, 3}`, brace elision)."""
+    t = target.type
+    dims = []
+    while isinstance(t, Array):
+        dims.append(t.size)
+        t = t.of
+    if not isinstance(t, (Scalar, Pointer)) or any(d is None for d in dims):
+        raise cannot(init.span, f"the initializer of the thread-private array '{name}' that lives across a barrier")
+    counters = [f"__z{k}_{name}" for k in range(len(dims))]
+
+    def element(indices) -> ir.Expr:
+        e, at = target, target.type
+        for i in indices:
+            at = at.of
+            e = ir.Index(e, i if isinstance(i, ir.Expr) else const(i), at)
+        return e
+    zero: ir.Stmt = ir.Assign(element([ir.Var(c, I32) for c in counters]), None, ir.Cast(const(0), t, "c"))
+    for c, d in reversed(list(zip(counters, dims))):
+        zero = _loop(c, const(d), zero)
+    out = [zero]
+    flat = [x for x in init.items if not isinstance(x, ir.InitList)]
+    if len(flat) == len(init.items) and len(dims) > 1:        # brace elision: row-major
+        strides = [math.prod(dims[k + 1:]) for k in range(len(dims))]
+        if len(flat) > math.prod(dims):
+            raise cannot(init.span, f"the initializer of '{name}' (more items than elements)")
+        for n, x in enumerate(flat):
+            out.append(ir.Assign(element([n // st % d for st, d in zip(strides, dims)]), None, x))
+        return out
+
+    def nested(items, prefix):
+        for k, x in enumerate(items):
+            if isinstance(x, ir.InitList):
+                if len(prefix) + 1 >= len(dims):
+                    raise cannot(init.span, f"the initializer of '{name}' (too many braces)")
+                nested(x.items, prefix + [k])
+            elif len(prefix) + 1 == len(dims):
+                out.append(ir.Assign(element(prefix + [k]), None, x))
+            else:
+                raise cannot(init.span, f"the initializer of '{name}' (mixed brace elision)")
+    nested(init.items, [])
+    return out
 
 
 def _loop(var: str, extent: ir.Expr, body: ir.Stmt, pragmas=()) -> ir.For:

@@ -22,6 +22,7 @@ from typing import Callable
 import z3
 
 from xpiler import ir
+from xpiler.constfold import fold
 from xpiler.irutil import transform, walk
 from xpiler.types import Array, Pointer, Scalar
 from xpiler.z3ir import Z3Ints, is_int
@@ -124,7 +125,7 @@ def device_allocations(entry: ir.Function) -> dict[str, ir.Expr]:
             assigned[n.name] = assigned.get(n.name, 0) + 1
         elif isinstance(n, ir.Assign) and isinstance(n.target, ir.Var):
             assigned[n.target.name] = assigned.get(n.target.name, 0) + 2
-    looped = {id(c) for loop in walk(entry.body) if isinstance(loop, (ir.For, ir.While))
+    looped = {id(c) for loop in walk(entry.body) if isinstance(loop, (ir.For, ir.While)) and not _once(loop)
               for c in walk(loop.body)}
     out: dict[str, ir.Expr] = {}
     for n in walk(entry.body):
@@ -141,6 +142,11 @@ def device_allocations(entry: ir.Function) -> dict[str, ir.Expr]:
         if isinstance(target, ir.Var) and free <= params and target.name not in out:
             out[target.name] = size
     return out
+
+
+def _once(loop) -> bool:
+    """`do { ... } while (0)`, the body of an error-checking macro: runs once, not a loop."""
+    return isinstance(loop, ir.While) and loop.do_while and fold(loop.cond) == 0
 
 
 def solve(names: list[str], pool: list[int], allocations: dict[str, ir.Expr],

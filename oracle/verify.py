@@ -308,6 +308,9 @@ def _no_valid_inputs(names: list[str], rejected: int, pool: list[int]) -> str:
             + " ".join(f"--size {n}={guess}" for n in names))
 
 
+LENGTHEN_LIMIT = 1 << 26            # elements: 256 MiB of float32
+
+
 def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: dict, rng) -> bool:
     """Lengthen the arrays of a probed run to the extents the output assumes; False when the
     source touched more than that (these sizes break the kernel's precondition)."""
@@ -324,6 +327,8 @@ def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: d
             if have.size > 1:                  # (1: an untouched array's placeholder)
                 return False
             continue
+        if n > LENGTHEN_LIMIT:                 # a point far too large to run anyway
+            return False
         dtype = next(d for d in DType if d.np == have.dtype)
         tail = random_array(dtype, n - have.size, rng).astype(have.dtype)
         inputs[name] = np.concatenate([have, tail])

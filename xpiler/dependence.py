@@ -537,6 +537,7 @@ class _Walker:
         self.param_syms: list = []                           # per parameter: its symbol or None
         self.defs: list = []                                 # `sym == value` of names set outside loops
         self.returned: list = []                             # values of `return` statements
+        self.exit_facts: list = []                           # (loop stack, fact) after a loop: exit_fact
         self.count = 0
 
     # ---- bookkeeping ----------------------------------------------------------------------------
@@ -580,7 +581,9 @@ class _Walker:
         return self.fresh() if _int_type(t) else UNKNOWN if isinstance(t, Pointer) else None
 
     def context(self) -> tuple:
-        return tuple(self.guards) + tuple(c for lid in self.stack for c in self.loop_conds.get(lid, ()))
+        stack = tuple(self.stack)
+        return tuple(self.guards) + tuple(c for lid in self.stack for c in self.loop_conds.get(lid, ())) + \
+            tuple(f for where, f in self.exit_facts if stack[:len(where)] == where)
 
     def problem(self, message: str, span, effect: bool = True, loops=None) -> None:
         loops = tuple(self.stack) if loops is None else tuple(loops)
@@ -776,6 +779,24 @@ class _Walker:
         for x in s.step:
             self.stmt(x)
         self.leave(changed, [s.body, *s.step])
+        if counter is not None:
+            self.exit_fact(s, counter, start, step)
+
+    def exit_fact(self, s: ir.For, counter: str, start, step) -> None:
+        """What holds of a counter after its loop (no `break`): it moved from its start in the
+        step's direction, and the condition fails for it. `for (; j + 8 <= nb; j += 8)` leaves
+        `j >= 0` (from 0) and `j + 8 > nb`, which bounds a tail loop `for (; j < nb; ++j)`.
+        The fact joins the context of every later access in the enclosing loops."""
+        if not (z3.is_int_value(step) and step.as_long() != 0) or any(isinstance(n, ir.Break) for n in walk(s.body)):
+            return
+        x = self.env.get(counter)
+        if not isinstance(x, z3.ArithRef) or s.cond is None:
+            return
+        _, failed = self.cond(s.cond)
+        parts = [x >= start if step.as_long() > 0 else x <= start]
+        if failed is not None:
+            parts.append(z3.Not(failed))
+        self.exit_facts.append((tuple(self.stack), z3.And(*parts)))
 
     def enter(self, lid: int, changed: set, stmts) -> None:
         self.stack.append(lid)
@@ -1009,12 +1030,34 @@ class _Walker:
                 if b is not None:
                     return z3.If(a < b, a, b) if kind == "min" else z3.If(a > b, a, b)
             return self.some(e.type)
+        if entry is not None and entry.family == "x86":
+            return self.intrinsic(e, args)
         self.problem(f"it calls '{name}', whose effects xpiler does not know", e.span)
         return self.some(e.type)
 
-    def call(self, e: ir.Call, fn: ir.Function):
-        """A helper of the module: its summarised accesses, at this call's arguments."""
-        args = [self.ev(a) for a in e.args]
+    def intrinsic(self, e: ir.Call, args: list):
+        """An x86 intrinsic, by its catalog semantics (the one description the interpreter also
+        runs): without a memory parameter it is pure (registers are values); with one, its
+        semantics are summarised like a helper and only the accesses through its memory
+        parameters are kept."""
+        from xpiler.lift.detensorize_x86 import memory_params, semantics_function
+        memory = memory_params(e.callee)
+        if not memory:
+            return self.some(e.type)
+        fn = semantics_function(e.callee)
+        if fn is None:
+            self.problem(f"it calls '{e.callee}', whose catalog entry gives no semantics", e.span)
+            return self.some(e.type)
+        shift = len(fn.params) - len(e.args)                 # `result` comes first
+        keep = {f"arg:{i + shift}" for i in memory}
+        self.call(e, fn, [None] * shift + args, keep)
+        return self.some(e.type)
+
+    def call(self, e: ir.Call, fn: ir.Function, args: list | None = None, keep: set | None = None):
+        """A helper of the module: its summarised accesses, at this call's arguments (`args`
+        already evaluated, if given; only the accesses to the parameter objects in `keep`, if
+        given)."""
+        args = [self.ev(a) for a in e.args] if args is None else args
         summary = _summarize(self.module, fn, self.summaries)
         if summary is None:
             self.problem(f"it calls '{fn.name}' recursively", e.span)
@@ -1034,6 +1077,9 @@ class _Walker:
         result = sub(summary.result) if _int_type(e.type) and summary.result is not None else None
         for acc in summary.accesses if self.stack else ():
             obj, off, unit = acc.obj, sub(acc.off), acc.unit
+            if keep is not None and (obj is None or obj.key not in keep):
+                if obj is None or obj.key.startswith("arg:"):
+                    continue                           # a register operand: a value, not memory
             if obj is not None and obj.key.startswith("arg:"):
                 actual = args[int(obj.key[4:])] if int(obj.key[4:]) < len(args) else None
                 if isinstance(actual, _Ptr) and actual.obj is not None and actual.off is not None and off is not None:
@@ -1045,7 +1091,8 @@ class _Walker:
                 continue                               # the helper's own locals: new in each call
             cond = tuple(sub(c) for c in acc.cond) + context
             self.accesses.append(_Access(obj, off, unit, sub(acc.width), acc.write, cond, tuple(self.stack),
-                                         e.span, f"{acc.text} in '{fn.name}'"))
+                                         e.span, f"{acc.text} in " + (f"the semantics of '{e.callee}'"
+                                                                   if keep is not None else f"'{fn.name}'")))
         return result if result is not None else self.some(e.type)
 
 

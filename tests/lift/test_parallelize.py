@@ -103,6 +103,21 @@ KNOWN = {
             for (int j = 0; j < 4; j++) t[j] = a[i] * j;
             out[i] = t[3];
         }""", [S, P], "both write t"),
+    "vector body with a scalar tail": ("""
+        for (int i = 0; i < n; i++) {
+            int j = 0;
+            for (; j + 8 <= m; j += 8) _mm256_storeu_ps(out + i * m + j, _mm256_loadu_ps(a + i * m + j));
+            for (; j < m; ++j) out[i * m + j] = a[i * m + j];
+        }""", [P, P, P], "no iteration writes an element of out"),
+    "intrinsic store that overlaps the next row": ("""
+        for (int i = 0; i < n; i++) _mm256_storeu_ps(out + i * 4, _mm256_set1_ps(a[i]));""",
+        [S], "in the semantics of '_mm256_storeu_ps'"),
+    "tail loop after a loop that may break": ("""
+        for (int i = 0; i < n; i++) {
+            int j = 0;
+            for (; j < m; j++) if (a[j] < 0) break;
+            for (; j < m; ++j) out[i * m + j] = a[j];
+        }""", [S, S, P], "out"),
     "continue at the end of a branch": ("for (int i = 0; i < n; i++) { if (a[i] > 0) continue; out[i] = 2.0f; }",
                                         [P], ""),
 }
@@ -111,7 +126,8 @@ KNOWN = {
 @pytest.mark.parametrize("name", list(KNOWN))
 def test_known_answers(name):
     body, kinds, phrase = KNOWN[name]
-    found = results(body, "#include <math.h>\n#include <string.h>\n#include <stdio.h>\n#include <algorithm>\n")
+    found = results(body, "#include <math.h>\n#include <string.h>\n#include <stdio.h>\n#include <algorithm>\n"
+                          "#include <immintrin.h>\n")
     assert [r.kind for r in found] == kinds, "\n".join(r.text() for r in found)
     assert phrase in found[0].reason, found[0].text()
 

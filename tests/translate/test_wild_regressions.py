@@ -146,3 +146,87 @@ def test_warp_votes_translate(tmp_path):
                                                   "all": np.zeros(100, np.int32), "n": np.int32(100)})
         for name, w in zip(("bal", "any", "all"), want):
             assert np.array_equal(out[name], w), (target, name)
+
+
+# a register-blocked kernel keeps `float acc[2][2] = {{0.f}}` per thread across its barriers:
+# a per-thread array with an initializer (every element zero, then the listed ones)
+REGBLOCK_CU = """
+#define TILE 8
+__global__ void blocksum2(const float* x, float* y, int n) {
+  __shared__ float tile[TILE * 2];
+  float acc[2][2] = {{1.f}, {0.f, 2.f}};
+  int t = threadIdx.x;
+  for (int base = 0; base < n; base += TILE * 2) {
+    tile[t] = base + t < n ? x[base + t] : 0.f;
+    tile[t + TILE] = base + t + TILE < n ? x[base + t + TILE] : 0.f;
+    __syncthreads();
+    acc[t % 2][0] += tile[t];
+    acc[1][t % 2] += tile[TILE + t];
+    __syncthreads();
+  }
+  y[t] = acc[0][0] + 10.f * acc[0][1] + 100.f * acc[1][0] + 1000.f * acc[1][1];
+}
+extern "C" void blocksum2_kernel(const float* x, float* y, int n) {
+  blocksum2<<<1, TILE>>>(x, y, n);
+}
+"""
+
+
+def _regblock_reference(x):
+    n = x.size
+    pad = np.zeros(-(-n // 16) * 16, np.float64)
+    pad[:n] = x
+    tiles = pad.reshape(-1, 16)
+    y = np.zeros(8)
+    for t in range(8):
+        acc = np.array([[1.0, 0.0], [0.0, 2.0]])
+        acc[t % 2][0] += tiles[:, t].sum()
+        acc[1][t % 2] += tiles[:, 8 + t].sum()
+        y[t] = acc[0][0] + 10 * acc[0][1] + 100 * acc[1][0] + 1000 * acc[1][1]
+    return y
+
+
+def test_thread_private_array_with_initializer_across_barriers(tmp_path):
+    src = tmp_path / "blocksum2.cu"
+    src.write_text(REGBLOCK_CU)
+    x = np.random.default_rng(3).normal(size=37).astype(np.float32)
+    result = translate(src, "vnni", examples=2)
+    assert result.verified, result.header()
+    m = parse(result.text, "blocksum2.cpp", "vnni")
+    out = Interpreter(m).run("blocksum2_kernel", {"x": x, "y": np.zeros(8, np.float32), "n": 37})["y"]
+    assert np.allclose(out, _regblock_reference(x), rtol=1e-4)
+
+
+# a launcher that wraps every runtime call in an error-checking macro (`do { ... } while (0)`)
+# still states its device allocations: the sizes a fixed-shape kernel was written for are solved
+# from them
+CHECKED_FIXED_CU = """
+#include <cstdio>
+#include <cstdlib>
+#define CHECK(x) do { cudaError_t e_ = (x); if (e_ != cudaSuccess) { fprintf(stderr, "%s\\\\n", cudaGetErrorString(e_)); exit(1); } } while (0)
+__global__ void __launch_bounds__(64) colmax(const float* __restrict__ a, float* __restrict__ m) {
+  if (threadIdx.x < 21) {
+    float best = a[threadIdx.x];
+    for (int r = 1; r < 13; ++r) best = fmaxf(best, a[r * 21 + threadIdx.x]);
+    m[threadIdx.x] = best;
+  }
+}
+extern "C" void colmax_kernel(const float* a, float* m, int rows, int cols) {
+  float *da, *dm;
+  CHECK(cudaMalloc(&da, (size_t)rows * cols * sizeof(float)));
+  CHECK(cudaMalloc(&dm, (size_t)cols * sizeof(float)));
+  CHECK(cudaMemcpy(da, a, (size_t)rows * cols * sizeof(float), cudaMemcpyHostToDevice));
+  colmax<<<1, 64>>>(da, dm);
+  CHECK(cudaMemcpy(m, dm, (size_t)cols * sizeof(float), cudaMemcpyDeviceToHost));
+  CHECK(cudaFree(da));
+  CHECK(cudaFree(dm));
+}
+"""
+
+
+def test_fixed_shape_sizes_found_through_error_check_macros(tmp_path):
+    src = tmp_path / "colmax.cu"
+    src.write_text(CHECKED_FIXED_CU)
+    result = translate(src, "hip", examples=2)
+    assert result.verified, result.header()
+    assert "rows=13, cols=21" in result.header()
