@@ -1640,7 +1640,7 @@ _MEMO: dict[int, tuple] = {}         # id(module) -> (module, result): the lifte
 MEMO_SIZE = 32                       # the interpreter ask for the same module; analyse it once
 
 
-def parallelize(module: ir.Module) -> tuple[ir.Module, list[str]]:
+def parallelize(module: ir.Module, every: bool = False) -> tuple[ir.Module, list[str]]:
     """Mark the loops of C entry functions that `analyze` proves independent as parallel.
 
     Before: a vnni module; entry functions (`extern "C"`) without OpenMP pragmas have serial loops.
@@ -1653,18 +1653,21 @@ def parallelize(module: ir.Module) -> tuple[ir.Module, list[str]]:
             declared before it declares it in its header; scalars declared before it that every
             iteration sets before reading are declared again at the top of its body.
             Other functions, and other modules, are returned as they are.
-    The notes say, per analysed loop, what was bound and why, or why not (for output headers)."""
-    hit = _MEMO.get(id(module))
+    The notes say, per analysed loop, what was bound and why, or why not (for output headers).
+
+    `every`: for the interpreter, which runs any parallel loop's iterations as lanes, nested or
+    not, whatever it uses from around it: every PARALLEL loop whose header it can rebuild."""
+    hit = _MEMO.get((id(module), every))
     if hit is not None and hit[0] is module:
         return hit[1], list(hit[2])
-    result, notes = _parallelize(module)
+    result, notes = _parallelize(module, every)
     if len(_MEMO) >= MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[id(module)] = (module, result, tuple(notes))
+    _MEMO[(id(module), every)] = (module, result, tuple(notes))
     return result, notes
 
 
-def _parallelize(module: ir.Module) -> tuple[ir.Module, list[str]]:
+def _parallelize(module: ir.Module, every: bool = False) -> tuple[ir.Module, list[str]]:
     if module.platform is not ir.Platform.VNNI:
         return module, []
     functions, notes, changed = [], [], False
@@ -1673,7 +1676,7 @@ def _parallelize(module: ir.Module) -> tuple[ir.Module, list[str]]:
             functions.append(f)
             continue
         try:
-            g, more = _mark(f, module)
+            g, more = _mark(f, module, every)
         except (z3.Z3Exception, RecursionError, ValueError, TypeError, KeyError, AttributeError) as e:
             # a shape the analysis does not expect: its loops stay as written (serial is sound);
             # the note makes the bug visible in output headers
@@ -1692,7 +1695,7 @@ def _has_openmp(f: ir.Function) -> bool:
                (isinstance(n, ir.For) and any(p.split()[:1] == ["omp"] for p in n.pragmas)) for n in walk(f.body))
 
 
-def _mark(f: ir.Function, module: ir.Module) -> tuple[ir.Function, list[str]]:
+def _mark(f: ir.Function, module: ir.Module, every: bool = False) -> tuple[ir.Function, list[str]]:
     results = analyze(f, module)
     by = {id(r.loop): r for r in results}
     chosen: dict[int, str] = {}                  # id(loop) -> how it is bound
@@ -1704,6 +1707,11 @@ def _mark(f: ir.Function, module: ir.Module) -> tuple[ir.Function, list[str]]:
 
     def visit(s, state: str, outer: str | None) -> None:
         """state: top (no marked loop around), inner (in the one marked loop), none."""
+        if every and isinstance(s, ir.For):
+            if ok(s):
+                chosen[id(s)] = "bound"
+            visit(s.body, state, outer)
+            return
         if isinstance(s, ir.For):
             r = by[id(s)]
             if state == "top" and ok(s) and not r.outer_locals:

@@ -109,6 +109,38 @@ def test_the_interpreter_marks_only_what_is_proven():
     assert marked(KERNELS["serial loops stay serial"]) == ["i", "i"]     # the copy and the subtraction
 
 
+def test_nested_and_strided_parallel_loops_run_as_lanes():
+    """The interpreter marks every proven loop, nested ones and ones with a step other than 1
+    (each runs its iterations as lanes): an inner loop inside a serial one included."""
+    src = """
+extern "C" void f(const float* x, const float* g, float* y, int n, int m) {
+    for (int i = 1; i < n; i++)
+        for (int j = 0; j < m; j++) y[i * m + j] = y[(i - 1) * m + j] + x[i * m + j];
+    for (int jj = 0; jj < m; jj += 4)
+        for (int j = jj; j < m && j < jj + 4; j++) y[j] += g[j];
+}"""
+    module = Interpreter(parse(src, "k.cpp", "vnni")).module
+    marked = [s.init[0].name for s in walk(module.function("f").body) if isinstance(s, ir.For) and PARALLEL in s.pragmas]
+    assert marked == ["j", "jj"]
+    values = inputs(9, 13)
+    want = run_as_written(parse(src, "k.cpp", "vnni"), "f", {k: np.copy(v) for k, v in values.items()})
+    got = Interpreter(parse(src, "k.cpp", "vnni")).run("f", {k: np.copy(v) for k, v in values.items()})
+    np.testing.assert_array_equal(got["y"], want["y"])
+
+
+def test_a_strided_parallel_loop_runs_its_iterations_as_lanes():
+    """Proof that the lanes run together: in a loop marked parallel that is not (step 2, `<=`),
+    every iteration reads the value from before the loop (run serially, each would read the one
+    the previous iteration wrote)."""
+    src = """
+extern "C" void f(float* y, int n) {
+    #pragma omp parallel for
+    for (int i = 0; i <= n; i += 2) y[i + 2] = y[i] + 1.0f;
+}"""
+    out = Interpreter(parse(src, "k.cpp", "vnni")).run("f", {"y": np.zeros(9, np.float32), "n": np.int32(6)})["y"]
+    assert list(out[::2]) == [0, 1, 1, 1, 1]
+
+
 def test_probe_runs_use_the_marked_module():
     from xpiler.oracle.differential import Program, touched_extents
     module = parse(KERNELS["rows"], "rms.cpp", "vnni")

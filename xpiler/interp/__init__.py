@@ -42,7 +42,7 @@ class Interpreter:
         if module.platform is ir.Platform.VNNI:     # C: loops proven independent run as lanes
             from xpiler.dependence import parallelize
             from .cxx import serial_where_unmodelled
-            module = serial_where_unmodelled(module, parallelize(module)[0])
+            module = serial_where_unmodelled(module, parallelize(module, every=True)[0])
         self.module = module
         self.pad_device = pad_device     # device allocations get at least this many bytes
         self.memory = Memory(check_races)

@@ -13,6 +13,7 @@ import numpy as np
 
 from xpiler import ir
 from xpiler.diagnostics import Span, XpilerError
+from xpiler.irutil import walk as ir_walk
 from xpiler.types import (Array, DType, Fragment, Opaque, Pointer, Reference, Scalar, Space, StdVector,
                           Stream, Struct, Type, Unknown, VecKind, Vector, Void, common, promote,
                           select_overload, sizeof)
@@ -592,18 +593,25 @@ class Machine:
         a lane of a child machine; memory is shared, register state is copied in and dropped
         afterwards (a parallel loop cannot pass values out through scalars)."""
         if not (len(s.init) == 1 and isinstance(s.init[0], ir.Decl) and s.init[0].init is not None
-                and isinstance(s.cond, ir.Binary) and s.cond.op == "<" and isinstance(s.cond.left, ir.Var)
-                and s.cond.left.name == s.init[0].name and len(s.step) == 1
-                and isinstance(s.step[0], ir.Assign) and s.step[0].op == "+"
-                and isinstance(s.step[0].value, ir.Const) and s.step[0].value.value == 1):
+                and isinstance(s.cond, ir.Binary) and s.cond.op in ("<", "<=") and isinstance(s.cond.left, ir.Var)
+                and s.cond.left.name == s.init[0].name and len(s.step) == 1):
             return False
         name = s.init[0].name
+        step_e = _step_amount(s.step[0], name)
+        if step_e is None or any(isinstance(n, ir.Var) and n.name == name for n in ir_walk(step_e)):
+            return False
         self.frame.scopes.append({})
         start = np.broadcast_to(np.asarray(self.eval(s.init[0].init, m)).astype(np.int64), (self.L,))
         self.frame.scopes[-1][name] = np.asarray(start, np.int32)
         end = np.broadcast_to(np.asarray(self.eval(s.cond.right, m)).astype(np.int64), (self.L,))
+        step = np.broadcast_to(np.asarray(self.eval(step_e, m)).astype(np.int64), (self.L,))
         self.frame.scopes.pop()
-        count = np.where(m, np.maximum(end - start, 0), 0)
+        if s.cond.op == "<=":
+            end = end + 1
+        if (step[m] <= 0).any():
+            return False                           # (the serial loop says what happens)
+        step = np.where(m, step, 1)
+        count = np.where(m, np.maximum(-(-(end - start) // step), 0), 0)
         n = int(count.max()) if count.size else 0
         if n == 0:
             return True
@@ -618,7 +626,7 @@ class Machine:
             child = Machine(self.module, self.memory, outer.size, {k: _expand(v, outer, self.L) for k, v in self.builtins.items()},
                             self.groups, self.runtime)
             child.frames = [self.copy_frame(f, outer) for f in self.frames]
-            child.frames[-1].scopes.append({name: (start[outer] + it).astype(np.int32)})
+            child.frames[-1].scopes.append({name: (start[outer] + it * step[outer]).astype(np.int32)})
             child.frames[-1].returned = np.zeros(outer.size, bool)
             child.loops = [Loop(outer.size)]          # `continue` ends this iteration's lane
             child.collapsed = self.collapsed | _collapsed_inner(s)
@@ -1110,6 +1118,21 @@ class Machine:
                 self.runtime.report.races.append(
                     f"{span!r}: race on '{buf.name}' byte {offset}: written by{self.where(la)} and "
                     f"accessed by{self.where(lb)} with no barrier between")
+
+
+def _step_amount(step: ir.Stmt, name: str) -> ir.Expr | None:
+    """The amount a parallel loop's header adds to its counter: `v++`, `v += e`, `v = v + e`."""
+    if not (isinstance(step, ir.Assign) and isinstance(step.target, ir.Var) and step.target.name == name):
+        return None
+    if step.op == "+":
+        return step.value
+    v = step.value
+    if step.op is None and isinstance(v, ir.Binary) and v.op == "+":
+        if isinstance(v.left, ir.Var) and v.left.name == name:
+            return v.right
+        if isinstance(v.right, ir.Var) and v.right.name == name:
+            return v.left
+    return None
 
 
 def _collapsed_inner(s: ir.For) -> set[int]:
