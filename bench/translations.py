@@ -154,12 +154,18 @@ def main(title: str, kernels_of, argv=None) -> None:
     ap.add_argument("--jobs", type=int, default=1, help="translations in parallel (processes)")
     ap.add_argument("--only", help="substring a kernel id must contain")
     ap.add_argument("--json", help="write every row to this file")
+    ap.add_argument("--every", type=int, default=1,
+                    help="a deterministic sample: every Nth kernel of each platform (ids sorted)")
     args = ap.parse_args(argv)
     pairs = [tuple(p.split(":")) for p in args.directions.split(",")] if args.directions else \
         [(s, t) for s in PLATFORMS for t in PLATFORMS if s != t]
     kernels = [k for k in kernels_of() if not args.only or args.only in k.id]
+    if args.every > 1:
+        kernels = [k for p in PLATFORMS for i, k in enumerate(sorted((k for k in kernels if k.platform == p),
+                                                                    key=lambda k: k.id)) if i % args.every == 0]
     rows = run(kernels, pairs, args.examples, args.jobs)
-    print(table(title, kernels, pairs, rows, args.examples, args.jobs))
+    sample = f" (sample: every {args.every}th kernel of each platform, ids sorted)" if args.every > 1 else ""
+    print(table(title + sample, kernels, pairs, rows, args.examples, args.jobs))
     failures = [r for r in rows if not correct(r) or not r.get("verified")]
     if failures:
         print("\nNot correct or not self-verified:")

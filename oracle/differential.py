@@ -199,6 +199,30 @@ def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: i
     large random arrays, or None when the program faults or returns never-written memory in an
     array (a fixed-shape launcher copying back more than its kernel wrote)."""
     inputs = synthesize(p.entry, sizes, rng, {q.name: length for q in p.params if isinstance(q.type, Pointer)})
+    run = _run_probe(p, inputs)
+    if run is None and _integer_arrays(p):
+        # integer arrays are often indices into the others (gather, scatter, index_add,
+        # embeddings), valid only below a size: draw them again in [0, the smallest size)
+        bound = max(1, min((int(v) for v in sizes.values() if int(v) > 0), default=1))
+        for name in _integer_arrays(p):
+            inputs[name] = rng.integers(0, bound, inputs[name].size).astype(inputs[name].dtype)
+        run = _run_probe(p, inputs)
+    if run is None:
+        return None
+    interp, buffers = run
+    extents = {q.name: -(-buffers[q.name].high // inputs[q.name].dtype.itemsize)
+               for q in p.params if isinstance(q.type, Pointer)}
+    return inputs, buffers, extents
+
+
+def _integer_arrays(p: Program) -> list[str]:
+    return [q.name for q in p.params if isinstance(q.type, Pointer) and isinstance(q.type.to, Scalar)
+            and q.type.to.dtype.is_int and q.type.to.dtype is not DType.BOOL]
+
+
+def _run_probe(p: Program, inputs: dict):
+    """(interpreter, buffers) of one run of `p` on `inputs`; None when it faults or returns
+    memory nobody wrote."""
     interp = Interpreter(p.module)
     entry = p.entry if interp.module is p.module else interp.module.function(p.entry.name)  # parallelize
     try:
@@ -209,9 +233,7 @@ def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: i
         return None
     if interp.memory.undefined_results:
         return None                        # it returns memory nobody wrote: undefined here
-    extents = {q.name: -(-buffers[q.name].high // inputs[q.name].dtype.itemsize)
-               for q in p.params if isinstance(q.type, Pointer)}
-    return inputs, buffers, extents
+    return interp, buffers
 
 
 DEVICE_PAD = 1 << 26           # bytes every device allocation gets while measuring a footprint

@@ -230,3 +230,49 @@ def test_fixed_shape_sizes_found_through_error_check_macros(tmp_path):
     result = translate(src, "hip", examples=2)
     assert result.verified, result.header()
     assert "rows=13, cols=21" in result.header()
+
+
+# integer arrays that index the others (scatter, gather, embeddings) are valid only below a size:
+# the differential test draws them again in [0, the smallest size) when its first draw faults
+SCATTER_HIP = """
+#include <hip/hip_runtime.h>
+__global__ void scatter_max(float* table, const int* slot, const float* v, int n, int width) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n * width) {
+    int row = i / width, col = i % width;
+    float* dst = &table[slot[row] * width + col];
+    *dst = fmaxf(*dst, v[i]) + 0.0f * (float)row;
+  }
+}
+extern "C" void scatter_max_kernel(float* table, const int* slot, const float* v, int rows, int n, int width) {
+  float *dt, *dv; int* ds;
+  hipMalloc(&dt, sizeof(float) * rows * width);
+  hipMalloc(&dv, sizeof(float) * n * width);
+  hipMalloc(&ds, sizeof(int) * n);
+  hipMemcpy(dt, table, sizeof(float) * rows * width, hipMemcpyHostToDevice);
+  hipMemcpy(dv, v, sizeof(float) * n * width, hipMemcpyHostToDevice);
+  hipMemcpy(ds, slot, sizeof(int) * n, hipMemcpyHostToDevice);
+  for (int r = 0; r < n; ++r)      /* one row at a time: rows may repeat */
+    hipLaunchKernelGGL(scatter_max, dim3((width + 63) / 64), dim3(64), 0, 0, dt, ds + r, dv + r * width, 1, width);
+  hipMemcpy(table, dt, sizeof(float) * rows * width, hipMemcpyDeviceToHost);
+  hipFree(dt); hipFree(dv); hipFree(ds);
+}
+"""
+
+
+def test_index_arrays_are_drawn_below_the_sizes(tmp_path):
+    src = tmp_path / "scatter_max.hip"
+    src.write_text(SCATTER_HIP)
+    result = translate(src, "cuda", examples=2)
+    assert result.verified, result.header()
+    rng = np.random.default_rng(5)
+    table = rng.normal(size=(6, 5)).astype(np.float32)
+    slot = rng.integers(0, 6, 9).astype(np.int32)
+    v = rng.normal(size=(9, 5)).astype(np.float32)
+    want = table.copy()
+    for r in range(9):
+        want[slot[r]] = np.maximum(want[slot[r]], v[r])
+    m = parse(result.text, "scatter_max.cu", "cuda")
+    out = Interpreter(m).run("scatter_max_kernel", {"table": table.copy(), "slot": slot, "v": v, "rows": 6,
+                                                    "n": 9, "width": 5})["table"]
+    assert np.allclose(out.reshape(6, 5), want)
