@@ -50,7 +50,8 @@ class BlockMemory:
         in_threads = {n.name for t in block.threads for n in walk(t) if isinstance(n, ir.Var)}
         escaping = _escaping_arrays(body)
         self.locals = {d.name for d in unique if d.name not in in_threads and d.name not in escaping}
-        self.registers = {d.name: d.type for d in unique if d.name in in_threads and self.thread_private(d.name)}
+        private = self.thread_private({d.name for d in unique if d.name in in_threads})
+        self.registers = {d.name: d.type for d in unique if d.name in private}
         self.shared: dict[str, Type] = {}
         self.overflow: dict[str, Type] = {}
         used = 0
@@ -90,22 +91,25 @@ class BlockMemory:
             out[s.name] = size
         return out
 
-    def thread_private(self, name: str) -> bool:
-        """Every use of `name` is `name[t]` inside a mapped thread loop of index `t`."""
-        bad = [False]
+    def thread_private(self, names: set[str]) -> set[str]:
+        """The `names` every use of which is `name[t]` inside a mapped thread loop of index `t`
+        (one pass over the body for all of them)."""
+        bad: set[str] = set()
+        if not names:
+            return set()
 
         def exprs(es, t):
             # counted, not compared by identity: IR nodes may be shared between positions
             for e in es:
-                private = uses = 0
+                private: dict[str, int] = {}
+                uses: dict[str, int] = {}
                 for n in walk(e):
-                    if isinstance(n, ir.Index) and isinstance(n.base, ir.Var) and n.base.name == name \
+                    if isinstance(n, ir.Index) and isinstance(n.base, ir.Var) and n.base.name in names \
                             and t is not None and isinstance(n.index, ir.Var) and n.index.name == t:
-                        private += 1
-                    if isinstance(n, ir.Var) and n.name == name:
-                        uses += 1
-                if uses > private:
-                    bad[0] = True
+                        private[n.base.name] = private.get(n.base.name, 0) + 1
+                    if isinstance(n, ir.Var) and n.name in names:
+                        uses[n.name] = uses.get(n.name, 0) + 1
+                bad.update(n for n, k in uses.items() if k > private.get(n, 0))
 
         def visit(s, t, in_thread):
             # t: the index of the enclosing mapped thread loop while it is visible, else None
@@ -131,7 +135,7 @@ class BlockMemory:
             for x in subs():
                 visit(x, t, in_thread)
         visit(self.block.body, None, False)
-        return not bad[0]
+        return set(names) - bad
 
     # ---- rewriting ----------------------------------------------------------------------------
     def rewrite(self, body: ir.Stmt) -> ir.Stmt:

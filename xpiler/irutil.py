@@ -10,17 +10,33 @@ from .types import Type
 _NODE_TYPES = (ir.Expr, ir.Stmt, ir.Case, ir.Function, ir.Param)
 
 
-def children(node) -> Iterator:
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        value = getattr(node, f.name)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(node) -> tuple[str, ...]:
+    """The fields of `node`'s class but its span (cached: dataclasses.fields is slow)."""
+    cls = type(node)
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(node) if f.name != "span")
+    return names
+
+
+def _children_list(node) -> list:
+    out = []
+    for name in _field_names(node):
+        value = getattr(node, name)
         if isinstance(value, _NODE_TYPES):
-            yield value
+            out.append(value)
         elif isinstance(value, tuple):
             for v in value:
                 if isinstance(v, _NODE_TYPES):
-                    yield v
+                    out.append(v)
+    return out
+
+
+def children(node) -> Iterator:
+    return iter(_children_list(node))
 
 
 def walk(node) -> Iterator:
@@ -29,22 +45,22 @@ def walk(node) -> Iterator:
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(reversed(list(children(n))))
+        kids = _children_list(n)
+        kids.reverse()
+        stack.extend(kids)
 
 
 def transform(node, fn: Callable):
     """Rebuild `node` bottom-up: children first, then `fn(new_node)` (return it to keep it)."""
     changes = {}
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        value = getattr(node, f.name)
+    for name in _field_names(node):
+        value = getattr(node, name)
         if isinstance(value, _NODE_TYPES):
             new = transform(value, fn)
             if isinstance(new, list):               # one statement replaced by several
                 new = ir.Block(tuple(new))
             if new is not value:
-                changes[f.name] = new
+                changes[name] = new
         elif isinstance(value, tuple) and any(isinstance(v, _NODE_TYPES) for v in value):
             new_items = []
             changed = False
@@ -60,7 +76,7 @@ def transform(node, fn: Callable):
                 else:
                     new_items.append(v)
             if changed:
-                changes[f.name] = tuple(new_items)
+                changes[name] = tuple(new_items)
     if changes:
         node = dataclasses.replace(node, **changes)
     return fn(node)
