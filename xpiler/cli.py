@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .diagnostics import XpilerError
@@ -12,6 +13,7 @@ class UsageError(XpilerError):
     """A mistake in the command line (exit status 2)."""
 
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70                 # EX_SOFTWARE: an internal error
 
 
 def _cmd_parse(args) -> int:
@@ -238,6 +240,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as e:                  # a bug in xpiler: say so in one line, no traceback
+        if os.environ.get("XPILER_TRACEBACK"):
+            raise
+        where = getattr(args, "src", None) or getattr(args, "file", None) or ""
+        print(f"xpiler: internal error{f' on {where}' if where else ''}: {type(e).__name__}: {e}\n"
+              f"xpiler: this is a bug in xpiler, not in your kernel; XPILER_TRACEBACK=1 shows where it "
+              f"happened (please report it with the kernel)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

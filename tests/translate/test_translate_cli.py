@@ -72,3 +72,24 @@ def test_strict_refuses_unverified(tmp_path):
     assert proc.returncode == 1 and "--strict" in proc.stderr and not out.exists()
     proc = _cli("translate", src, "--to", "vnni", "-o", out, "--examples", "0")
     assert proc.returncode == 3 and out.exists() and "NOT VERIFIED" in out.read_text()
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """A bug in xpiler (any exception that is not an XpilerError) is reported as an internal
+    error with exit 70 and no traceback; XPILER_TRACEBACK=1 lets it propagate."""
+    import xpiler.lift
+    from xpiler.cli import main
+    src = tmp_path / "k.cu"
+    src.write_text('extern "C" __global__ void k(float* a) { a[threadIdx.x] = 1.0f; }\n')
+
+    def broken(*args, **kwargs):
+        raise KeyError("deliberate")
+    monkeypatch.setattr(xpiler.lift, "lift", broken)
+    monkeypatch.delenv("XPILER_TRACEBACK", raising=False)
+    code = main(["translate", str(src), "--to", "hip", "--entry", "k", "--launch", "grid=1,block=32"])
+    err = capsys.readouterr().err
+    assert code == 70
+    assert "internal error" in err and "KeyError" in err and "Traceback" not in err
+    monkeypatch.setenv("XPILER_TRACEBACK", "1")
+    with pytest.raises(KeyError):
+        main(["translate", str(src), "--to", "hip", "--entry", "k", "--launch", "grid=1,block=32"])
