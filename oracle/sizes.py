@@ -150,11 +150,12 @@ def _once(loop) -> bool:
 
 
 def solve(names: list[str], pool: list[int], allocations: dict[str, ir.Expr],
-          needed: dict[str, int], fixed: dict) -> dict | None:
+          needed: dict[str, int], fixed: dict, exact: bool = False) -> dict | None:
     """Sizes from `pool` (any positive integers when it is empty: a byte count is rarely a
     literal) with every device allocation at least the bytes its buffer needs (z3), as tight as
     possible (the least total allocation: a launcher that copies back what it allocated then
-    copies back only what its kernels wrote)."""
+    copies back only what its kernels wrote); `exact`: every allocation exactly what its kernels
+    touch (a kernel written for its sizes touches all of its buffers: tried first)."""
     env = Z3Ints()
     solver = z3.Solver()
     solver.set("timeout", 3000)
@@ -170,7 +171,7 @@ def solve(names: list[str], pool: list[int], allocations: dict[str, ir.Expr],
     for buf, expr in allocations.items():
         if buf in needed and all(not isinstance(x, ir.Var) or x.name in sizes or not is_int(x) for x in walk(expr)):
             size = env.int(expr)
-            solver.add(size >= needed[buf])
+            solver.add(size == needed[buf] if exact else size >= needed[buf])
             total = total + size
     best = None
     for _ in range(32):              # tighten: z3's optimiser gives up on products, a solver does not
@@ -199,13 +200,36 @@ def written_for(names: list[str], pool: list[int], valid: Callable[[dict], bool]
             if measured is None:
                 break
             needed = {b: touched for b, (_, touched) in measured.items()}
-            solved = solve(names, pool, allocations, needed, fixed) or solve(names, [], allocations, needed, fixed)
+            divisors = _divisor_pool(pool, needed.values())
+            solved = solve(names, pool, allocations, needed, fixed, exact=True) or \
+                solve(names, divisors, allocations, needed, fixed, exact=True) or \
+                solve(names, pool, allocations, needed, fixed) or \
+                solve(names, divisors, allocations, needed, fixed) or \
+                solve(names, [], allocations, needed, fixed)
             if solved is None or solved == point and not valid(solved):
                 break
             if valid(solved):
                 return solved
             point = solved
     return _bisect(names, pool, valid, fixed)
+
+
+def _divisor_pool(pool: list[int], needed) -> list[int]:
+    """`pool` with the divisors d of each needed byte count, and d +- 1: sizes a kernel does not
+    spell (`h` = 11 where its loops say 10 = h - 1) are factors of what it touches, and a finite
+    pool keeps z3's nonlinear search small."""
+    out = set(pool)
+    for n in needed:
+        n = int(n)
+        if 0 < n <= 1 << 40:
+            d = 1
+            while d * d <= n:
+                if n % d == 0:
+                    for k in (d, n // d):
+                        if k <= MAX_SIZE:
+                            out.update((k - 1, k, k + 1))
+                d += 1
+    return sorted(v for v in out if v >= 1)
 
 
 def _bisect(names: list[str], pool: list[int], valid: Callable[[dict], bool], fixed: dict) -> dict | None:

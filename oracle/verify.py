@@ -246,7 +246,7 @@ def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed
     if runs.ran == 0 and not runs.failure and names and len(fixed) < len(names) and examples > 0:
         pool, point = sizes_written_for(a, fixed, runs.valid, seed)
         if point is not None:
-            how = f"sizes the kernel was written for ({_show(point)}, from its literals) and around them"
+            how = f"sizes the kernel was written for ({_show(point)}: its literals and device allocations) and around them"
             runs.example(point)
             for _ in range(examples * 3):
                 if runs.ran >= examples or runs.failure or runs.elapsed() > budget_s:

@@ -65,6 +65,26 @@ extern "C" void twice_kernel(float* x, float* y, int nbytes) {
 """
 
 
+def test_sizes_in_no_literal_are_solved_from_the_allocations():
+    """A TVM sum pool written for 1 x 11 x 17 x 6 (NHWC, 2x2 valid window): 11 and 17 are in no
+    literal, and the pool's literals only give allocations too large for the output, which the
+    launcher copies back whole (never-written memory: not a valid point). The allocations are
+    solved exactly first, over the literals and then over the divisors of the touched bytes."""
+    from xpiler import ir
+    from xpiler.types import I32
+    v = {n: ir.Var(n, I32) for n in "nhwc"}
+    mul = lambda *xs: xs[0] if len(xs) == 1 else ir.Binary("*", xs[0], mul(*xs[1:]), I32)
+    minus1 = lambda x: ir.Binary("-", x, ir.Const(1, I32, "1"), I32)
+    four = ir.Const(4, I32, "4")
+    allocations = {"dX": mul(four, v["n"], v["h"], v["w"], v["c"]),
+                   "dY": mul(four, v["n"], minus1(v["h"]), minus1(v["w"]), v["c"])}
+    size = lambda p, k: 4 * p["n"] * p["c"] * (p["h"] * p["w"] if k == "dX" else (p["h"] - 1) * (p["w"] - 1))
+    footprint = lambda p: {"dX": (size(p, "dX"), 4488), "dY": (size(p, "dY"), 3840)}
+    valid = lambda p: size(p, "dY") == 3840 and size(p, "dX") >= 4488
+    point = written_for(list("nhwc"), [2, 4, 6, 8, 16, 96, 102, 160], valid, None, footprint, allocations)
+    assert point is not None and valid(point), point
+
+
 def test_literal_pools():
     prog = load_program_text(FIXED_ROWS_CU, "rows.cu")
     assert {5, 8, 72} <= set(shape_literals(prog.module))
