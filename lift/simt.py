@@ -18,8 +18,8 @@ from xpiler import ir
 from xpiler.constfold import fold
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, const, transform, walk
-from xpiler.types import (BOOL, DType, F32, I32, Array, Fragment, Pointer, Scalar, Space, Type,
-                          VecKind, Vector, scalar)
+from xpiler.types import (BOOL, DType, F32, I32, U64, Array, Fragment, Pointer, Scalar, Space, Type,
+                          VecKind, Vector, Void, scalar)
 
 from xpiler.inline import CallInliner
 from xpiler.intrinsics import lookup
@@ -184,6 +184,14 @@ class Instance:
     def block_decls(self) -> list[ir.Stmt]:
         decls = []
         for name, t in self.replicated.items():
+            if self.threads is None and isinstance(t, (Scalar, Pointer)):
+                # a block size known only at run time: one element per thread, allocated per
+                # block like dynamic shared memory
+                count = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)),
+                               ir.Var("__bdim_z", I32))
+                size = ir.Binary("*", ir.Cast(count, U64), ir.SizeOf(t, U64), U64)
+                decls.append(ir.Decl(name, Pointer(t), ir.Cast(ir.Call("malloc", (size,), Pointer(Void())), Pointer(t))))
+                continue
             decls.append(ir.Decl(name, Array(t, self.require_threads(name)), None))
         for name, f in self.fragments.items():
             rows, cols = f.shape
@@ -438,7 +446,7 @@ class Instance:
         compute = self.thread_loop([ir.Assign(ir.Var(act, BOOL), None, active)], guard=False)
         self.guards = saved
         t = ir.Var(T, I32)
-        flag = ir.Index(ir.Var(act, Array(BOOL, None)), t, BOOL)
+        flag = ir.Index(self.rows(act, BOOL), t, BOOL)
         total = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)), ir.Var("__bdim_z", I32))
         reduce = [ir.Decl(anyv, I32, const(0)),
                   _loop(T, total, ir.Block((ir.If(flag, ir.Block((ir.Assign(ir.Var(anyv, I32), None, const(1)),))),)))]
@@ -509,7 +517,14 @@ class Instance:
         return transform(s, fix)
 
     def flag(self, name: str) -> ir.Expr:
-        return ir.Index(ir.Var(name, Array(BOOL, None)), ir.Var(T, I32), BOOL)
+        return ir.Index(self.rows(name, BOOL), ir.Var(T, I32), BOOL)
+
+    def rows(self, name: str, t: Type, span=None) -> ir.Var:
+        """The per-thread copies of a replicated variable: an array with a row per thread, or
+        a pointer to them when the block size is known only at run time (block_decls)."""
+        if self.threads is None and isinstance(t, (Scalar, Pointer)):
+            return ir.Var(name, Pointer(t), span)
+        return ir.Var(name, Array(t, None), span)
 
     def rewrite_private(self, s):
         """References to replicated variables become `name[__t]`, respecting inner shadowing."""
@@ -523,7 +538,7 @@ class Instance:
             if isinstance(node, ir.Var) and node.name in replicated and node.name not in shadowed \
                     and (not isinstance(node.type, Array) or node.type == replicated[node.name]):
                 t = replicated[node.name]
-                return ir.Index(ir.Var(node.name, Array(t, None), node.span), ir.Var(T, I32), t, node.span)
+                return ir.Index(self.rows(node.name, t, node.span), ir.Var(T, I32), t, node.span)
             if isinstance(node, ir.Block):
                 items, sh = [], shadowed
                 for st in node.stmts:
@@ -580,7 +595,7 @@ class Instance:
                 raise cannot(e.span, f"a shuffle of {value.type.c()}")
             self.replicated[name] = value.type
             pre.append(ir.Assign(ir.Var(name, value.type), None, value))
-            return ir.Index(ir.Var(name, Array(value.type, None)), self.source_lane(kind, operand, width),
+            return ir.Index(self.rows(name, value.type), self.source_lane(kind, operand, width),
                             value.type, e.span)
         post = transform(s, fix)
         if any(isinstance(n, ir.Call) and n.callee in COLLECTIVES for n in walk(post)):
@@ -606,7 +621,7 @@ class Instance:
         j = ir.Var(f"__j{self.tmp}", I32)
         lane_t = binary("+", binary("-", t, binary("%", t, const(self.warp))), j)
         total = binary("*", binary("*", ir.Var("__bdim_x", I32), ir.Var("__bdim_y", I32)), ir.Var("__bdim_z", I32))
-        voted = ir.Index(ir.Var(vote, Array(BOOL, None)), lane_t, BOOL)
+        voted = ir.Index(self.rows(vote, BOOL), lane_t, BOOL)
         one = ir.Cast(ir.Const(1, I32, "1"), mask_t)
         take = ir.If(ir.Binary("&&", binary("<", lane_t, total), voted, BOOL),
                      ir.Block((ir.Assign(ir.Var(bits, mask_t), "|", binary("<<", one, j, mask_t)),)))

@@ -1,6 +1,7 @@
 """Bugs found by running the wild set (tests/wild), each reduced to a small kernel of its class
 (not the wild kernel itself): the fix is the rule for the class, shown here on new code."""
 import numpy as np
+import pytest
 
 from xpiler.grammar import parse
 from xpiler.interp import Interpreter
@@ -276,3 +277,45 @@ def test_index_arrays_are_drawn_below_the_sizes(tmp_path):
     out = Interpreter(m).run("scatter_max_kernel", {"table": table.copy(), "slot": slot, "v": v, "rows": 6,
                                                     "n": 9, "width": 5})["table"]
     assert np.allclose(out.reshape(6, 5), want)
+
+
+# a block size known only at run time (`dim3(64, group)`, group = q_heads / kv_heads) with
+# per-thread values living across barriers: one value per thread allocated per block
+RUNTIME_BLOCK_HIP = """
+#include <hip/hip_runtime.h>
+__global__ void rowsum(const float* x, float* y, int width) {
+  extern __shared__ float part[];
+  int t = threadIdx.y * blockDim.x + threadIdx.x;
+  float mine = x[blockIdx.x * blockDim.x * blockDim.y + t] * 2.0f;
+  part[t] = mine;
+  __syncthreads();
+  float total = 0.0f;
+  for (int k = 0; k < blockDim.x * blockDim.y; ++k) total += part[k];
+  __syncthreads();
+  y[blockIdx.x * blockDim.x * blockDim.y + t] = total - mine;
+}
+extern "C" void rowsum_kernel(const float* x, float* y, int rows, int group) {
+  float *dx, *dy;
+  int per = 4 * group;
+  hipMalloc(&dx, sizeof(float) * rows * per);
+  hipMalloc(&dy, sizeof(float) * rows * per);
+  hipMemcpy(dx, x, sizeof(float) * rows * per, hipMemcpyHostToDevice);
+  hipLaunchKernelGGL(rowsum, dim3(rows), dim3(4, group), sizeof(float) * per, 0, dx, dy, per);
+  hipMemcpy(y, dy, sizeof(float) * rows * per, hipMemcpyDeviceToHost);
+  hipFree(dx); hipFree(dy);
+}
+"""
+
+
+@pytest.mark.parametrize("target", ["vnni", "cuda"])
+def test_runtime_block_size_with_values_across_barriers(tmp_path, target):
+    src = tmp_path / "rowsum.hip"
+    src.write_text(RUNTIME_BLOCK_HIP)
+    result = translate(src, target, examples=2)
+    assert result.verified, result.header()
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(5, 12)).astype(np.float32)
+    m = parse(result.text, "rowsum." + ("cpp" if target == "vnni" else "cu"), target)
+    out = Interpreter(m).run("rowsum_kernel", {"x": x, "y": np.zeros((5, 12), np.float32), "rows": 5, "group": 3})["y"]
+    want = (2 * x).sum(axis=1, keepdims=True) - 2 * x
+    assert np.allclose(out.reshape(5, 12), want, rtol=1e-4, atol=1e-4)

@@ -143,6 +143,42 @@ def _round_odd_fma(a, b, c, to):
     return s.astype(to)
 
 
+@semantics("fmaf", "fma", "std::fma")
+def fma(m, call, args, mask):
+    x, y, z = (np.asarray(_float_arg(call, a, i)) for i, a in enumerate(args))
+    if isinstance(call.type, Scalar) and call.type.dtype.is_float and call.type.dtype.size <= 4:
+        return _as(call, fma32(x, y, z))
+    return _as(call, x.astype(np.float64) * y + z)     # double: not exact (no wider type)
+
+
+@semantics("__float2half", "__float2half_rn")
+def float2half(m, call, args, mask):
+    return np.asarray(args[0], np.float32).astype(np.float16)
+
+
+@semantics("__half2float")
+def half2float(m, call, args, mask):
+    return np.asarray(args[0]).astype(np.float32)
+
+
+@semantics("__float2bfloat16", "__float2bfloat16_rn")
+def float2bf16(m, call, args, mask):
+    return bf16_to_f32(f32_to_bf16(np.asarray(args[0], np.float32)))
+
+
+@semantics("__bfloat162float")
+def bf162float(m, call, args, mask):
+    return np.asarray(args[0], np.float32)
+
+
+@semantics("__hadd", "__hsub", "__hmul", "__hdiv")
+def half_arith(m, call, args, mask):
+    a = np.asarray(args[0], np.float16)
+    b = np.asarray(args[1], np.float16)
+    op = {"__hadd": np.add, "__hsub": np.subtract, "__hmul": np.multiply, "__hdiv": np.divide}[call.callee]
+    return op(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
+
+
 def hfma16(a, b, c):
     """fma of halves rounded once to half (as fma32 does for float)."""
     with np.errstate(all="ignore"):
