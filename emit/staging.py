@@ -173,6 +173,59 @@ def wrap_serial_vector_loops(canonical: ir.Module) -> ir.Module:
     return dataclasses.replace(canonical, functions=tuple(new if f is entry else f for f in canonical.functions))
 
 
+def wrap_serial_memory_loops(canonical: ir.Module) -> ir.Module:
+    """A C source's top-level serial loop over memory (the dependence analysis found no
+    independent iterations: a prefix sum, a loop carrying a scratch array) becomes one parallel
+    iteration, so that it runs on the device as one thread or task, in order, on device copies
+    of the arrays, instead of on the host in a GPU or MLU port. Slow, but a port: the output
+    launches its work. Only loops that the device can run and that pass nothing out through
+    scalars: no `return`, no allocation, no call but the module's functions and math, and no
+    assignment to a variable declared before the loop."""
+    from xpiler.intrinsics import lookup
+    entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
+    if len(entries) != 1:
+        return canonical
+    entry = entries[0]
+    helpers = {f.name for f in canonical.functions if f.body is not None}
+
+    def runnable(s: ir.Stmt) -> bool:
+        if not isinstance(s, (ir.For, ir.While)) or is_parallel(s) or any(is_parallel(n) for n in walk(s)):
+            return False
+        nodes = list(walk(s))
+        if not any(isinstance(n, (ir.Index, ir.Deref)) for n in nodes):
+            return False
+        declared = {n.name for n in nodes if isinstance(n, ir.Decl)}
+        for n in nodes:
+            if isinstance(n, (ir.Return, ir.PragmaStmt, ir.Launch)):
+                return False
+            if isinstance(n, ir.Call):
+                entry_ = lookup(n.callee)
+                if n.callee not in helpers and not (entry_ is not None and entry_.family == "math"):
+                    return False
+            if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) and n.target.name not in declared:
+                return False
+            if isinstance(n, ir.AddressOf):
+                return False
+        return True
+    if not any(runnable(s) for s in entry.body.stmts):
+        return canonical
+    used = {n.name for n in walk(entry.body) if isinstance(n, (ir.Decl, ir.Var))}
+    once = "__serial"
+    while once in used:
+        once += "_"
+    counter = ir.Var(once, I32)
+    zero, one = ir.Const(0, I32, "0"), ir.Const(1, I32, "1")
+
+    def wrap(s: ir.Stmt) -> ir.Stmt:
+        if not runnable(s):
+            return s
+        return ir.For((ir.Decl(once, I32, zero),), ir.Binary("<", counter, one, BOOL),
+                      (ir.Assign(counter, "+", one),), ir.Block((s,), s.span), ("omp parallel for",), s.span)
+    body = ir.Block(tuple(wrap(s) for s in entry.body.stmts), entry.body.span)
+    new = dataclasses.replace(entry, body=body)
+    return dataclasses.replace(canonical, functions=tuple(new if f is entry else f for f in canonical.functions))
+
+
 def _top_level_decls(entry: ir.Function) -> dict[str, ir.Decl]:
     return {s.name: s for s in entry.body.stmts if isinstance(s, ir.Decl)}
 
@@ -201,10 +254,14 @@ def _address(target: ir.Expr) -> ir.Expr:
 
 
 def stage_host_arrays(canonical: ir.Module, extent_of: ExtentOf, target: str,
-                      given: set[str] = frozenset()) -> ir.Module:
-    """`given`: parameters whose extent the user stated (used even for gathered arrays)."""
+                      given: set[str] = frozenset(), serial_to_device: bool = False) -> ir.Module:
+    """`given`: parameters whose extent the user stated (used even for gathered arrays);
+    `serial_to_device`: a C source's serial loops over memory run on the device too
+    (wrap_serial_memory_loops)."""
     canonical = inline_parallel_helpers(canonical, target)      # their loops are kernels too
     canonical = wrap_serial_vector_loops(canonical)
+    if serial_to_device:
+        canonical = wrap_serial_memory_loops(canonical)
     entries = [f for f in canonical.functions if f.extern_c and f.body is not None]
     if len(entries) != 1:
         return canonical                                   # Offload reports this

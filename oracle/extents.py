@@ -74,7 +74,7 @@ def evaluate(e: ir.Expr, values: dict[str, int]) -> int | None:
 
 
 def infer_extents(source: Program, entry: ir.Function, names: list[str], seed: int = 0,
-                  budget_s: float = 6.0) -> dict[str, ir.Expr]:
+                  budget_s: float = 12.0) -> dict[str, ir.Expr]:
     """Extents (element counts, as expressions over `entry`'s parameters) of the pointer
     parameters `names` of `entry`, whose parameters match `source`'s by position."""
     if not names:
@@ -84,13 +84,20 @@ def infer_extents(source: Program, entry: ir.Function, names: list[str], seed: i
     atom_exprs = atoms(entry)
     rng = np.random.default_rng(seed + 7919)
     rows: list[dict[str, int]] = []
+    seen: list[dict] = []
     observed: dict[str, list[int]] = {n: [] for n in names}
     start = time.perf_counter()
     for attempt in range(PROBES * 6):
         enough = all(sum(1 for e in observed[n] if e > 0) >= PROBES for n in names)
         if enough or time.perf_counter() - start > budget_s:
             break
-        drawn = {n: int(rng.integers(SIZE_RANGE[0], SIZE_RANGE[1] + 1)) for n in sizes}
+        # small sizes first (a slow kernel still gets enough draws within the budget), widening
+        high = min(SIZE_RANGE[1], SIZE_RANGE[0] + 2 + attempt)
+        for _ in range(8):                        # a point already drawn says nothing new
+            drawn = {n: int(rng.integers(SIZE_RANGE[0], high + 1)) for n in sizes}
+            if drawn not in seen:
+                break
+        seen.append(drawn)
         run = touched_extents(source, drawn, np.random.default_rng(seed + attempt))
         if attempt == 0:
             start = time.perf_counter()       # the first run pays the program's one-time analysis

@@ -153,7 +153,8 @@ def stage_for_device(module: ir.Module, canonical: ir.Module, target: ir.Platfor
             position = [p.name for p in entry.params].index(name)
             extents[module_params[position]] = cache[name]
         return cache.get(name)
-    return stage_host_arrays(canonical, extent_of, target.value, set(given or ()))
+    return stage_host_arrays(canonical, extent_of, target.value, set(given or ()),
+                             serial_to_device=module.platform is ir.Platform.VNNI)
 
 
 def write_atomically(path: str | Path, text: str) -> None:

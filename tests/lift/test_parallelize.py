@@ -409,3 +409,30 @@ def test_serial_c_becomes_a_kernel(tmp_path, name, target):
     want = reference(*[inputs[p.name] for p in fn.params])
     for k, v in want.items():
         np.testing.assert_allclose(got[k], v, rtol=1e-4, atol=1e-4)
+
+
+PREFIX = """
+extern "C" void scan_then_scale(const float* a, float* out, int n) {
+    for (int i = 0; i < n; i++) out[i] = (i > 0 ? out[i - 1] : 0.0f) + a[i];
+    for (int i = 0; i < n; i++) out[i] *= 0.5f;
+}
+"""
+
+
+@pytest.mark.parametrize("target", ["cuda", "bang"])
+def test_a_serial_loop_runs_on_the_device_as_one_thread(tmp_path, target):
+    """A loop with no independent iterations (a prefix sum) still runs on the device in a port:
+    one thread or task, in order, on the device copies; the independent loop after it is a
+    kernel of its own."""
+    from xpiler.pipeline import translate
+    path = tmp_path / "scan.cpp"
+    path.write_text(PREFIX)
+    result = translate(path, target, examples=3)
+    assert result.verified, result.header()
+    assert "device code" in result.header() and "launches its work" in result.header()
+    text = result.text
+    assert text.count("<<<") >= 2, text                   # the serial scan and the scaling
+    a = np.random.default_rng(2).standard_normal(37).astype(np.float32)
+    out = Interpreter(parse(text, "scan.out", target)).run(
+        "scan_then_scale", {"a": a, "out": np.zeros(37, np.float32), "n": np.int32(37)})["out"]
+    np.testing.assert_allclose(out, np.cumsum(a.astype(np.float64)) * 0.5, rtol=1e-4, atol=1e-5)
