@@ -164,7 +164,7 @@ def main(title: str, kernels_of, argv=None) -> None:
         kernels = [k for p in PLATFORMS for i, k in enumerate(sorted((k for k in kernels if k.platform == p),
                                                                     key=lambda k: k.id)) if i % args.every == 0]
     rows = run(kernels, pairs, args.examples, args.jobs)
-    sample = f" (sample: every {args.every}th kernel of each platform, ids sorted)" if args.every > 1 else ""
+    sample = f" (sample: one kernel in {args.every} of each platform, ids sorted)" if args.every > 1 else ""
     print(table(title + sample, kernels, pairs, rows, args.examples, args.jobs))
     failures = [r for r in rows if not correct(r) or not r.get("verified")]
     if failures:
