@@ -9,8 +9,8 @@
    with the reference's launch for a device-only one) on its smallest case and meets the
    reference within SECONDS — except the kernels listed in tests/wild/known_gaps.txt with the
    reason: a wrong or refused one must still fail (strict: a gap that closes has to leave the
-   list); a slow one (reason "slow ...") is skipped, saying why (how slow depends on the
-   machine). Every case of every kernel runs in `bench/wild.py` (the translations' differential
+   list); a slow one (reason "slow ...") must still meet the reference, within SLOW_SECONDS
+   (how slow depends on the machine). Every case of every kernel runs in `bench/wild.py` (the translations' differential
    check), which is too slow for CI.
 """
 from __future__ import annotations
@@ -81,6 +81,7 @@ def test_native_ground_truth(kernel):
 
 
 SECONDS = 20                    # the target is 10 s; CI machines vary
+SLOW_SECONDS = 120               # a known slow gap must still meet the reference
 
 
 class Overrun(Exception):
@@ -88,7 +89,7 @@ class Overrun(Exception):
 
 
 def _overrun(signum, frame):
-    raise Overrun(f"over {SECONDS} s in the interpreter")
+    raise Overrun("over the time limit in the interpreter")
 
 
 def smallest_case(kernel) -> dict:
@@ -98,13 +99,13 @@ def smallest_case(kernel) -> dict:
     return min(kernel.cases(), key=elements)
 
 
-def run_in_interpreter(kernel, case: dict) -> None:
+def run_in_interpreter(kernel, case: dict, seconds: float = SECONDS) -> None:
     """Raises on a wrong result, an error, or a run over SECONDS (SIGALRM: pytest runs tests in
     the main thread)."""
     ref = kernel.reference
     program = load_program(kernel.source, None, ref.ENTRY if kernel.launch else None, kernel.launch_option)
     previous = signal.signal(signal.SIGALRM, _overrun)
-    signal.setitimer(signal.ITIMER_REAL, SECONDS)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         out = Interpreter(program.module).run(program.entry.name, kernel.inputs(case))
     finally:
@@ -117,7 +118,8 @@ def run_in_interpreter(kernel, case: dict) -> None:
 def test_interpreter_meets_reference(kernel):
     gap = known_gaps().get(kernel.id)
     if gap is not None and gap.startswith("slow"):
-        pytest.skip(f"known gap: {gap}")
+        run_in_interpreter(kernel, smallest_case(kernel), seconds=SLOW_SECONDS)   # correct, if slowly
+        return
     if gap is not None:
         with pytest.raises((XpilerError, AssertionError, Overrun)):
             run_in_interpreter(kernel, smallest_case(kernel))
