@@ -154,19 +154,24 @@ def wrap_serial_vector_loops(canonical: ir.Module) -> ir.Module:
             if not isinstance(bound, int) or bound > LANES:
                 return False
         return True
-    if not any(vector_only(s) for s in entry.body.stmts):
+    return _run_once_where(canonical, entry, vector_only, "__once")
+
+
+def _run_once_where(canonical: ir.Module, entry: ir.Function, pick, name: str) -> ir.Module:
+    """`canonical` with each top-level statement of `entry` that `pick` accepts wrapped in a
+    one-iteration parallel loop (counter `name`, made unique): one block or task runs it."""
+    if not any(pick(s) for s in entry.body.stmts):
         return canonical
     used = {n.name for n in walk(entry.body) if isinstance(n, (ir.Decl, ir.Var))}
-    once = "__once"
-    while once in used:
-        once += "_"
-    counter = ir.Var(once, I32)
+    while name in used:
+        name += "_"
+    counter = ir.Var(name, I32)
     zero, one = ir.Const(0, I32, "0"), ir.Const(1, I32, "1")
 
     def wrap(s: ir.Stmt) -> ir.Stmt:
-        if not vector_only(s):
+        if not pick(s):
             return s
-        return ir.For((ir.Decl(once, I32, zero),), ir.Binary("<", counter, one, BOOL),
+        return ir.For((ir.Decl(name, I32, zero),), ir.Binary("<", counter, one, BOOL),
                       (ir.Assign(counter, "+", one),), ir.Block((s,), s.span), ("omp parallel for",), s.span)
     body = ir.Block(tuple(wrap(s) for s in entry.body.stmts), entry.body.span)
     new = dataclasses.replace(entry, body=body)
@@ -207,23 +212,7 @@ def wrap_serial_memory_loops(canonical: ir.Module) -> ir.Module:
             if isinstance(n, ir.AddressOf):
                 return False
         return True
-    if not any(runnable(s) for s in entry.body.stmts):
-        return canonical
-    used = {n.name for n in walk(entry.body) if isinstance(n, (ir.Decl, ir.Var))}
-    once = "__serial"
-    while once in used:
-        once += "_"
-    counter = ir.Var(once, I32)
-    zero, one = ir.Const(0, I32, "0"), ir.Const(1, I32, "1")
-
-    def wrap(s: ir.Stmt) -> ir.Stmt:
-        if not runnable(s):
-            return s
-        return ir.For((ir.Decl(once, I32, zero),), ir.Binary("<", counter, one, BOOL),
-                      (ir.Assign(counter, "+", one),), ir.Block((s,), s.span), ("omp parallel for",), s.span)
-    body = ir.Block(tuple(wrap(s) for s in entry.body.stmts), entry.body.span)
-    new = dataclasses.replace(entry, body=body)
-    return dataclasses.replace(canonical, functions=tuple(new if f is entry else f for f in canonical.functions))
+    return _run_once_where(canonical, entry, runnable, "__serial")
 
 
 def _top_level_decls(entry: ir.Function) -> dict[str, ir.Decl]:
