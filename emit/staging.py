@@ -26,7 +26,7 @@ from typing import Callable
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import walk
+from xpiler.irutil import children, walk
 from xpiler.types import BOOL, I32, U64, Array, Pointer, Scalar, Type, Void
 
 from .offload import ALLOC, VOID_PTR, Uniquify, inline_parallel_helpers, DevicePointers, host_statements, is_parallel, pointer_root
@@ -91,17 +91,21 @@ def data_indexed(loops: list[ir.Stmt]) -> set[str]:
     defs += [(root, value) for root, value in stores if root in local_arrays]   # a local array holds data
 
     def depends(e: ir.Expr) -> bool:
-        """Whether `e` reads caller memory, or a local that holds values read from it."""
-        for x in walk(e):
-            if isinstance(x, ir.Var) and x.name in dep:
+        """Whether `e` reads caller memory, or a local that holds values read from it. An address
+        (`&x[b * n]`, `x + off`) reads nothing: only its offsets and its base pointer count."""
+        if isinstance(e, ir.Var):
+            return e.name in dep
+        if isinstance(e.type, (Pointer, Array)) and not isinstance(e, (ir.Index, ir.Deref)):
+            root, offsets = pointer_root(e)
+            if root is not None:
+                return root in dep or any(depends(o) for o in offsets)
+        if isinstance(e, (ir.Index, ir.Deref)):
+            root = pointer_root(_address(e))[0]
+            while root in alias:
+                root = alias[root][0]
+            if root not in local_arrays:
                 return True
-            if isinstance(x, (ir.Index, ir.Deref)):
-                root = pointer_root(_address(x))[0]
-                while root in alias:
-                    root = alias[root][0]
-                if root not in local_arrays:
-                    return True
-        return False
+        return any(depends(c) for c in children(e) if isinstance(c, ir.Expr))
     changed = True
     while changed:
         changed = False
@@ -168,14 +172,55 @@ def _run_once_where(canonical: ir.Module, entry: ir.Function, pick, name: str) -
     counter = ir.Var(name, I32)
     zero, one = ir.Const(0, I32, "0"), ir.Const(1, I32, "1")
 
-    def wrap(s: ir.Stmt) -> ir.Stmt:
-        if not pick(s):
-            return s
+    def wrap(group: list[ir.Stmt]) -> ir.Stmt:
         return ir.For((ir.Decl(name, I32, zero),), ir.Binary("<", counter, one, BOOL),
-                      (ir.Assign(counter, "+", one),), ir.Block((s,), s.span), ("omp parallel for",), s.span)
-    body = ir.Block(tuple(wrap(s) for s in entry.body.stmts), entry.body.span)
+                      (ir.Assign(counter, "+", one),), ir.Block(tuple(group), group[0].span),
+                      ("omp parallel for",), group[0].span)
+    stmts = list(entry.body.stmts)
+    out: list[ir.Stmt] = []
+    i = done = 0                                  # stmts[:done] are in `out`, wrapped or not
+    while i < len(stmts):
+        if not pick(stmts[i]):
+            out.append(stmts[i])
+            i += 1
+            continue
+        lo, hi = _carried_group(stmts, i, pick)
+        if lo < done:                             # it would reach into the previous group
+            lo, hi = i, i + 1
+        del out[len(out) - (i - lo):]
+        out.append(wrap(stmts[lo:hi]))
+        i = done = hi
+    body = ir.Block(tuple(out), entry.body.span)
     new = dataclasses.replace(entry, body=body)
     return dataclasses.replace(canonical, functions=tuple(new if f is entry else f for f in canonical.functions))
+
+
+def _carried_group(stmts: list[ir.Stmt], i: int, pick) -> tuple[int, int]:
+    """The run `stmts[lo:hi]` that must run as one with the picked `stmts[i]`: a loop that
+    writes a scalar declared before it at top level (`int r = 0; for (; r + 4 <= n; r += 4)
+    ...; for (; r < n; ++r) ...`) takes along the declaration and every later statement that
+    uses the scalar, so the scalar lives on the device. Just `stmts[i]` when it writes none, or
+    when the run would take a statement that is neither picked nor plain serial code."""
+    decls = {s.name: k for k, s in enumerate(stmts) if isinstance(s, ir.Decl) and isinstance(s.type, Scalar)}
+    lo, hi = i, i + 1
+    done: set[str] = set()
+    while True:
+        carried = {n.target.name for s in stmts[lo:hi] for n in walk(s)
+                   if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var)
+                   and decls.get(n.target.name, hi) < lo} - done
+        if not carried:
+            break
+        done |= carried
+        lo = min(lo, *(decls[v] for v in carried))
+        uses = [k for k in range(hi, len(stmts)) if any(isinstance(n, ir.Var) and n.name in done
+                                                        for n in walk(stmts[k]))]
+        hi = max(hi, *(k + 1 for k in uses)) if uses else hi
+    for s in stmts[lo:hi]:
+        if pick(s) or isinstance(s, ir.Decl) and isinstance(s.type, Scalar):
+            continue
+        if any(isinstance(n, (ir.Return, ir.PragmaStmt, ir.Launch)) or is_parallel(n) for n in walk(s)):
+            return i, i + 1
+    return lo, hi
 
 
 def wrap_serial_memory_loops(canonical: ir.Module) -> ir.Module:

@@ -78,6 +78,29 @@ def test_data_indexed_arrays_are_those_indexed_through_loaded_values():
     assert set(host_arrays(entry, set())) == {"t", "ix", "o"}
 
 
+ROW_POINTERS = """
+extern "C" void k(const float* x, const float* w, const int* ix, const float* t, float* o, int n, int m) {
+  #pragma omp parallel for
+  for (int i = 0; i < n; i++) {
+    const float* xr = &x[i * m];
+    const float* wr = w + i * m;
+    const float* tr = &t[ix[i] * m];
+    float acc = 0.0f;
+    for (int j = 0; j < m; j++) acc += xr[j] * wr[j] + tr[j];
+    o[i] = acc;
+  }
+}
+"""
+
+
+def test_a_pointer_to_a_row_reads_nothing_so_its_array_is_not_gathered():
+    # `&x[i * m]` and `w + i * m` are addresses computed from sizes; `&t[ix[i] * m]` is one
+    # computed from data
+    entry = parse(ROW_POINTERS, "r.cpp", "vnni").functions[0]
+    loops = [s for s in entry.body.stmts if isinstance(s, ir.For)]
+    assert data_indexed(loops) == {"t"}
+
+
 @pytest.mark.parametrize("name", ["bang/layernorm.mlu", "bang/softmax.mlu"])
 def test_bang_helpers_with_tile_loops_and_block_results_reach_cuda(name):
     result = translate(CORPUS / name, "cuda", examples=2)

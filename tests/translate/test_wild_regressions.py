@@ -319,3 +319,43 @@ def test_runtime_block_size_with_values_across_barriers(tmp_path, target):
     out = Interpreter(m).run("rowsum_kernel", {"x": x, "y": np.zeros((5, 12), np.float32), "rows": 5, "group": 3})["y"]
     want = (2 * x).sum(axis=1, keepdims=True) - 2 * x
     assert np.allclose(out.reshape(5, 12), want, rtol=1e-4, atol=1e-4)
+
+
+# a row counter shared by a pair-of-rows loop and its remainder loop, each row reduced with
+# AVX-512 lanes: the counter and both loops run as one block/task on the device (the counter
+# was a host variable written by a device loop)
+SHARED_ROW_COUNTER = """
+#include <immintrin.h>
+extern "C" void rowsum_scaled(float* out, const float* a, float s, int rows, int cols) {
+  int i = 0;
+  for (; i + 2 <= rows; i += 2) {
+    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
+    for (int c = 0; c + 16 <= cols; c += 16) {
+      acc0 = _mm512_add_ps(acc0, _mm512_loadu_ps(a + i * cols + c));
+      acc1 = _mm512_add_ps(acc1, _mm512_loadu_ps(a + (i + 1) * cols + c));
+    }
+    out[i] = s * _mm512_reduce_add_ps(acc0);
+    out[i + 1] = s * _mm512_reduce_add_ps(acc1);
+  }
+  for (; i < rows; ++i) {
+    __m512 acc = _mm512_setzero_ps();
+    for (int c = 0; c + 16 <= cols; c += 16)
+      acc = _mm512_add_ps(acc, _mm512_loadu_ps(a + i * cols + c));
+    out[i] = s * _mm512_reduce_add_ps(acc);
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("target", ["cuda", "bang"])
+def test_a_counter_shared_by_vector_loops_runs_with_them_on_the_device(tmp_path, target):
+    src = tmp_path / "rowsum.cpp"
+    src.write_text(SHARED_ROW_COUNTER)
+    result = translate(src, target, examples=2, extents={"a": "rows * cols", "out": "rows"})
+    assert result.verified, result.header()
+    rows, cols = 7, 48
+    a = np.random.default_rng(3).standard_normal((rows, cols)).astype(np.float32)
+    m = parse(result.text, f"rowsum.{target}", target)
+    out = Interpreter(m).run("rowsum_scaled", {"out": np.zeros(rows, np.float32), "a": a.ravel(), "s": np.float32(0.5),
+                                               "rows": np.int32(rows), "cols": np.int32(cols)})["out"]
+    assert np.allclose(out, 0.5 * a.sum(axis=1), rtol=1e-5, atol=1e-5)
