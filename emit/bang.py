@@ -23,6 +23,7 @@ from xpiler.types import (DType, I32, I64, Opaque, Pointer, Scalar, Type, U32, U
                           VecKind, Void, scalar)
 
 from .atomics import form, updates
+from .copies import lower_device_copies
 from . import library_headers
 from .plain_math import plain_math
 from .bang_memory import ALIGN, CHAR_PTR, TaskMemory
@@ -274,7 +275,7 @@ def emit(canonical: ir.Module, *, tasks: int = TASKS, nram_budget: int = NRAM_BU
     for g in canonical.globals:
         if has_vectors(g.type):
             raise cannot(g.span, f"the file-scope {g.type.c()} variable '{g.name}'")
-    module = scalarize(canonical, TARGET)
+    module = lower_device_copies(scalarize(canonical, TARGET), TARGET, native=False)
     module = dataclasses.replace(module, functions=tuple(
         dataclasses.replace(f, body=transform(f.body, plain_math)) if f.body is not None else f
         for f in module.functions))

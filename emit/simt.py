@@ -22,6 +22,7 @@ from xpiler.builtins import NAMED_TYPES
 from xpiler.types import DIM3, DType, I32, Pointer, Scalar, Struct, VecKind, Vector
 
 from . import library_headers
+from .copies import lower_device_copies
 from .offload import PARALLEL, Offload, Runtime, host_statements, is_parallel
 from .scalarize import scalarize
 from .scoped import Substitute
@@ -57,6 +58,7 @@ class CudaEmitter(Printer):
             canonical = dataclasses.replace(canonical, typedefs=tuple(
                 (n, t) for n, t in canonical.typedefs if not (isinstance(t, Vector) and t.kind is VecKind.EXT)))
         self.check_types(canonical)
+        canonical = lower_device_copies(canonical, self.target.value, native=True)
         off = Offload(canonical, self.runtime())
         known = constants(off.entry)
         kernels: list[ir.Function] = []

@@ -60,6 +60,7 @@ class BlockKernel:
     def build(self) -> KernelPlan:
         kb = self.kb
         self.memory = BlockMemory(self)
+        self.body = self.memory.initialise(self.body)
         kb.check_body(self.body, frozenset(self.memory.dynamic))
         stmts, _ = self.lower_list(stmts_of(self.memory.rewrite(self.body)), pending=False)
         if stmts and stmts[-1] is SYNC:
@@ -91,6 +92,7 @@ class BlockKernel:
                 out.append(new)
             elif isinstance(s, ir.Decl) and (s.name in memory.dynamic or isinstance(s.type, Array)):
                 out.append(memory.decl(s))
+                pending = pending or self.reads_memory(s)      # a local array's initializer
             elif isinstance(s, ir.ExprStmt) and isinstance(s.expr, ir.Call) and s.expr.callee == "free" \
                     and _root_name(s.expr.args[0]) in memory.dynamic:
                 continue                                   # per-block buffers live with the kernel

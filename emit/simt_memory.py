@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from xpiler import ir
-from xpiler.irutil import binary, const, walk
+from xpiler.irutil import array_initialization, binary, const, walk
 from xpiler.types import DType, I32, I64, U32, U64, Array, Pointer, Space, Type, scalar, sizeof
 
 from .offload import is_parallel
@@ -44,13 +44,17 @@ class BlockMemory:
         for d in arrays:
             if d.type.count == 0 or sizeof(d.type) is None:
                 raise cannot(d.span, f"the per-block array '{d.name}' of unknown size", self.target)
-            if d.init is not None or d.ctor_args is not None:
-                raise cannot(d.span, f"the initialised per-block array '{d.name}'", self.target)
+            if d.ctor_args is not None or (d.init is not None and not isinstance(d.init, ir.InitList)):
+                raise cannot(d.span, f"the per-block array '{d.name}' initialised from an expression", self.target)
+            if d.init is not None and "static" in d.storage and not d.storage & {"const", "constexpr"}:
+                raise cannot(d.span, f"the static per-block array '{d.name}' with an initializer (set once, "
+                                     f"not per block)", self.target)
         unique = [d for d in arrays if count[d.name] == 1]
         in_threads = {n.name for t in block.threads for n in walk(t) if isinstance(n, ir.Var)}
         escaping = _escaping_arrays(body)
         self.locals = {d.name for d in unique if d.name not in in_threads and d.name not in escaping}
-        private = self.thread_private({d.name for d in unique if d.name in in_threads})
+        # an initialised array is set element by element (initialise), so never a per-thread `v`
+        private = self.thread_private({d.name for d in unique if d.name in in_threads and d.init is None})
         self.registers = {d.name: d.type for d in unique if d.name in private}
         self.shared: dict[str, Type] = {}
         self.overflow: dict[str, Type] = {}
@@ -138,6 +142,41 @@ class BlockMemory:
         return set(names) - bad
 
     # ---- rewriting ----------------------------------------------------------------------------
+    def initialise(self, body: ir.Stmt) -> ir.Stmt:
+        """Block-level `T a[N] = {...};` of arrays other threads see (shared, scratch) -> the
+        declaration and a block of element assignments (block-level code that writes memory: run
+        by thread 0, then a barrier). A local array (every thread its own copy, set by block-level
+        code alone) keeps its initializer: each thread evaluates the same block-uniform values."""
+        def init_block(d: ir.Decl) -> list[ir.Stmt]:
+            decl = dataclasses.replace(d, init=None, storage=d.storage - {"const", "constexpr"})
+            target = ir.Var(d.name, d.type, d.span)
+            stmts = array_initialization(target, d.init, lambda what: cannot(
+                d.init.span or d.span, f"the initializer of the per-block array '{d.name}'"
+                + (f" ({what})" if what else ""), self.target))
+            return [decl, ir.Block(tuple(stmts), d.span)]
+
+        def visit(s: ir.Stmt) -> ir.Stmt:
+            if is_parallel(s):
+                return s
+            if isinstance(s, ir.Block):
+                out: list[ir.Stmt] = []
+                for x in s.stmts:
+                    if isinstance(x, ir.Decl) and isinstance(x.type, Array) and isinstance(x.init, ir.InitList) \
+                            and x.name not in self.locals:
+                        out += init_block(x)
+                    else:
+                        out.append(visit(x))
+                return ir.Block(tuple(out), s.span)
+            if isinstance(s, ir.If):
+                return dataclasses.replace(s, then=visit(s.then), other=None if s.other is None else visit(s.other))
+            if isinstance(s, (ir.For, ir.While)):
+                return dataclasses.replace(s, body=visit(s.body))
+            if isinstance(s, ir.Switch):
+                return dataclasses.replace(s, cases=tuple(dataclasses.replace(c, body=tuple(
+                    visit(ir.Block(tuple(c.body))).stmts)) for c in s.cases))
+            return s
+        return visit(body)
+
     def rewrite(self, body: ir.Stmt) -> ir.Stmt:
         """`v[t]` of register arrays -> `v`; accesses of scratch arrays -> flat pointer indexing."""
         regs = self.registers

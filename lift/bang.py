@@ -9,8 +9,14 @@ After:  the launcher in plain C (lift/host.py); each launch a parallel loop over
         declares the task's NRAM/WRAM/LDRAM arrays, and runs the kernel body with device
         functions that need the task inlined, intrinsics detensorized (lift/detensorize_bang.py),
         per-core syncs dropped (canonical code is synchronous) and `return` turned into `__ret`.
-        Other device functions become static helpers. Refused: SRAM (`__mlu_shared__`) and the
-        cluster barriers, the ways the tasks of a cluster communicate.
+        Other device functions become static helpers.
+        A kernel whose tasks communicate through their cluster (SRAM `__mlu_shared__` variables,
+        `__sync_cluster()`, `__sync_all()`) is lifted as a CUDA block is (lift/simt.py, reused):
+        a parallel loop over groups whose body is the kernel split at the barriers into parallel
+        loops over the group's tasks. A group is a cluster (4 cores; SRAM its per-block arrays,
+        `__sync_cluster()` the block barrier); with `__sync_all()` it is the launch's one union
+        block (N clusters, SRAM indexed by the cluster). Refused: cluster syncs and SRAM in Block
+        launches, `__sync_all()` across several union blocks, `__sync_all_mpu()`.
 """
 from __future__ import annotations
 
@@ -20,11 +26,12 @@ from xpiler import ir
 from xpiler.constfold import fold
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, const, transform, walk
-from xpiler.types import BOOL, I32, Array, Opaque, Space
+from xpiler.types import BOOL, I32, Array, Opaque, Space, Void
 
 from .detensorize_bang import detensorize
 from .host import dim_values, lift_host
 from .simt import Inliner, ReturnToFlag, _loop
+from .simt import Instance as SimtInstance
 
 TASK_SPACES = (Space.NRAM, Space.WRAM, Space.LDRAM)
 PER_CORE_SYNCS = {"__sync", "__sync_io", "__sync_move", "__sync_compute", "__sync_io_move_compute"}
@@ -32,6 +39,7 @@ CLUSTER_SYNCS = {"__sync_cluster", "__sync_all", "__sync_all_ipu", "__sync_all_m
 UNION_TYPES = {1: 0, 4: 1, 8: 2, 16: 4, 32: 8, 64: 16}        # cnrtFunctionType_t -> N (0: Block)
 PARALLEL = ("omp parallel for",)
 TASK = "__task"
+SYNC_MARK = "xpiler sync "
 
 
 def cannot(span, what: str) -> XpilerError:
@@ -40,15 +48,12 @@ def cannot(span, what: str) -> XpilerError:
 
 def lift_bang(module: ir.Module) -> ir.Module:
     """The canonical module of a BANG module: its launchers with the kernels' tasks as loops."""
-    for g in module.globals:
-        if g.space is Space.SRAM:
-            raise cannot(g.span, f"the __mlu_shared__ (SRAM) variable '{g.name}': SRAM is shared "
-                                 f"by the tasks of a cluster")
     task_globals = {g.name: g for g in module.globals if g.space in TASK_SPACES}
-    inline = needs_task(module, task_globals)
+    sram_globals = {g.name: g for g in module.globals if g.space is Space.SRAM}
+    inline = needs_task(module, {**task_globals, **sram_globals})
 
     def instantiate(launch: ir.Launch, config: list[ir.Expr]) -> list[ir.Stmt]:
-        return Instance(module, task_globals, inline, launch, config).build()
+        return Instance(module, task_globals, inline, launch, config, sram_globals).build()
 
     functions = []
     for f in module.functions:
@@ -60,7 +65,7 @@ def lift_bang(module: ir.Module) -> ir.Module:
             body = detensorize(device_calls(f.body))
             functions.append(dataclasses.replace(f, kind=ir.FuncKind.HOST, body=plain_spaces(body),
                                                  qualifiers=frozenset({"static", "inline"})))
-    globals_ = tuple(plain_spaces(g) for g in module.globals if g.space not in TASK_SPACES)
+    globals_ = tuple(plain_spaces(g) for g in module.globals if g.space not in TASK_SPACES + (Space.SRAM,))
     return ir.Module(ir.Platform.VNNI, tuple(functions), globals_,
                      ("<math.h>", "<stdint.h>", "<string.h>", "<stdlib.h>"), (), module.typedefs,
                      module.filename)
@@ -106,13 +111,13 @@ def constant_ktypes(fn: ir.Function) -> ir.Function:
 
 def device_calls(body):
     """Per-core syncs vanish; `__is_mpu()` is false (the compute cores run the kernel, bang.md
-    §2.1); cluster barriers are refused."""
+    §2.1); cluster barriers become `#pragma xpiler sync <name>` markers (Instance.cluster lifts
+    them with the tasks' groups)."""
     def fix(n):
         if isinstance(n, ir.ExprStmt) and isinstance(n.expr, ir.Call) and n.expr.callee in PER_CORE_SYNCS:
             return ir.Block(())
-        if isinstance(n, ir.Call) and n.callee in CLUSTER_SYNCS:
-            raise cannot(n.span, f"{n.callee}(): the tasks of a cluster synchronise and communicate "
-                                 f"through it")
+        if isinstance(n, ir.ExprStmt) and isinstance(n.expr, ir.Call) and n.expr.callee in CLUSTER_SYNCS:
+            return ir.PragmaStmt(f"{SYNC_MARK}{n.expr.callee}", n.expr.span)
         if isinstance(n, ir.Call) and n.callee == "__is_mpu":
             return ir.Const(False, BOOL, "false", n.span)
         if isinstance(n, ir.Block):
@@ -159,9 +164,11 @@ class TaskInliner(Inliner):
 class Instance:
     """One launch of one kernel, turned into canonical statements."""
 
-    def __init__(self, module: ir.Module, task_globals: dict, inline: set[str], launch: ir.Launch, config):
+    def __init__(self, module: ir.Module, task_globals: dict, inline: set[str], launch: ir.Launch, config,
+                 sram_globals: dict | None = None):
         self.module = module
         self.task_globals = task_globals
+        self.sram_globals = sram_globals or {}
         self.inline = inline
         self.launch = launch
         self.config = config
@@ -181,6 +188,9 @@ class Instance:
         pre = [ir.Decl(f"__dim_{c}", I32, d) for c, d in zip("xyz", dims)]
         pre += [ir.Decl(f"__arg{i}", p.type, a) for i, (p, a) in enumerate(zip(k.params, launch.args))]
         body = self.prepare(k)
+        if any(_sync(n) or isinstance(n, ir.Var) and n.name in self.sram_globals or
+               isinstance(n, ir.Decl) and n.space is Space.SRAM for n in walk(body)):
+            return self.cluster(k, dims, union, body)
         used = {n.name for n in walk(body) if isinstance(n, ir.Builtin)}
         task = self.builtins(used, union)
         task += [ir.Decl(p.name, p.type, ir.Var(f"__arg{i}", p.type)) for i, p in enumerate(k.params)]
@@ -210,7 +220,13 @@ class Instance:
     def builtins(self, used: set[str], union: int) -> list[ir.Stmt]:
         """Declarations of the task built-ins the body reads (bang.md §2.1; coreId/clusterId
         of a union block along X, Block tasks: clusterDim 0, coreDim 1)."""
-        t = ir.Var(TASK, I32)
+        values = self.builtin_values(used, union)
+        return [ir.Decl(f"__{name}", I32, values[name], storage=frozenset({"const"}))
+                for name in values if name in used]
+
+    def builtin_values(self, used: set[str], union: int, t: ir.Expr | None = None) -> dict[str, ir.Expr]:
+        """The task built-ins as expressions of the task number `t` (default `__task`)."""
+        t = ir.Var(TASK, I32) if t is None else t
         dx, dy, dz = (ir.Var(f"__dim_{c}", I32) for c in "xyz")
         x = binary("%", t, dx)
         values = {
@@ -225,8 +241,99 @@ class Instance:
         unknown = used - set(values)
         if unknown:
             raise cannot(self.launch.span, f"the BANG built-in '{sorted(unknown)[0]}'")
-        return [ir.Decl(f"__{name}", I32, values[name], storage=frozenset({"const"}))
-                for name in values if name in used]
+        return values
+
+    def cluster(self, k: ir.Function, dims, union: int, body: ir.Block) -> list[ir.Stmt]:
+        """A launch whose tasks communicate through their cluster: the groups of tasks that
+        synchronise (a cluster; with `__sync_all()` the one union block of the launch) lifted as
+        CUDA blocks of `group` threads by lift/simt.py (docs/canonical.md §4)."""
+        syncs = [ir.Call(_sync(n), (), Void(), (), n.span) for n in walk(body) if _sync(n)]
+        where = syncs[0].span if syncs else next(
+            (n.span for n in walk(body) if isinstance(n, (ir.Var, ir.Decl)) and
+             (n.name in self.sram_globals or isinstance(n, ir.Decl) and n.space is Space.SRAM)), self.launch.span)
+        what = f"{syncs[0].callee}()" if syncs else "__mlu_shared__ (SRAM) memory"
+        if not union:
+            raise XpilerError(where, f"not supported: {what} in the Block launch of '{k.name}' (a Block "
+                                     f"task has no cluster, clusterDim == 0; launch a Union task)")
+        for c in syncs:
+            if c.callee == "__sync_all_mpu":
+                raise XpilerError(c.span, "not supported: __sync_all_mpu() (the memory cores are not modelled; "
+                                          "bang.md §2.1)")
+        total = fold(binary("*", binary("*", dims[0], dims[1]), dims[2]))
+        group = 4
+        everyone = [c for c in syncs if c.callee in ("__sync_all", "__sync_all_ipu")]
+        if everyone:
+            group = 4 * union
+            c = everyone[0]
+            if not isinstance(total, int):
+                raise XpilerError(c.span, f"not supported: {c.callee}() in a launch of '{k.name}' whose "
+                                          f"task count is not a compile-time constant (it synchronises one "
+                                          f"union block; only a launch of one union block is lifted)")
+            if total != group:
+                raise XpilerError(c.span, f"not supported: {c.callee}() across {total // 4} clusters in "
+                                          f"{total // group} Union{union} blocks of the launch of '{k.name}' "
+                                          f"(it synchronises the {group} tasks of one union block; only a "
+                                          f"launch of one union block, taskDim == {group}, is lifted)")
+        body, arrays = self.hoist(k, body)
+        local = {d.name: d.type for d in arrays}
+        body = transform(body, lambda n: dataclasses.replace(n, type=local[n.name]) if isinstance(n, ir.Var)
+                         and n.name in local and isinstance(n.type, Array) else n)
+        body, shared = self.hoist_sram(k, body, group // 4)
+        used = {n.name for n in walk(body) if isinstance(n, ir.Builtin)}
+        task = binary("+", binary("*", ir.Var("__bid_x", I32), const(group)), ir.Var("__tid_x", I32))
+        values = self.builtin_values(used, union, task)
+
+        def fix(n):
+            if isinstance(n, ir.Builtin):
+                return values[n.name]
+            if _sync(n):
+                return ir.ExprStmt(ir.Call("__syncthreads", (), Void(), (), n.span), n.span)
+            if isinstance(n, ir.If) and n.other is None and fold(n.cond) is False:
+                return ir.Block(())                   # `if (__is_mpu()) return;`
+            return drop_empty(n) if isinstance(n, ir.Block) else n
+        body = transform(body, fix)
+        body = ir.Block(tuple(shared + arrays) + body.stmts, body.span)
+        dx, dy, dz = (ir.Var(f"__dim_{c}", I32) for c in "xyz")
+        groups = binary("/", binary("*", binary("*", dx, dy), dz), const(group))
+        config = [ir.InitList((groups,), I32), ir.InitList((const(group),), I32)]
+        pragma, block = ClusterInstance(self.module, k, self.launch, config, body).build()
+        pre = [ir.Decl(f"__dim_{c}", I32, d) for c, d in zip("xyz", dims)]
+        return [dataclasses.replace(pragma, span=self.launch.span), ir.Block(tuple(pre) + (block,))]
+
+    def hoist_sram(self, k: ir.Function, body: ir.Block, clusters: int) -> tuple[ir.Block, list[ir.Stmt]]:
+        """The SRAM variables the kernel uses (file scope or its own, static per cluster) as the
+        group's `__shared__` declarations: -> (body without them, their declarations). A group
+        of several clusters has one copy per cluster, indexed by the task's cluster."""
+        local = [n for n in walk(body) if isinstance(n, ir.Decl) and n.space is Space.SRAM]
+        used = {n.name for n in walk(body) if isinstance(n, ir.Var)}
+        file_scope = [g for name, g in self.sram_globals.items() if name in used]
+        names = [p.name for p in k.params] + [n.name for n in walk(body) if isinstance(n, ir.Decl)] + \
+            list(self.task_globals)
+        decls, types = [], {}
+        for d in file_scope + local:
+            if d.init is not None or d.ctor_args is not None:
+                raise XpilerError(d.span, f"not supported: the initialised __mlu_shared__ (SRAM) variable "
+                                          f"'{d.name}'")
+            if names.count(d.name) > (0 if d in file_scope else 1):
+                raise cannot(d.span, f"the SRAM variable '{d.name}' (another declaration of the kernel has "
+                                     f"the same name; it moves to the cluster's scope)")
+            t = plain_spaces(d).type
+            if clusters > 1:
+                t = Array(t, clusters)
+            types[d.name] = t
+            decls.append(dataclasses.replace(d, type=t, space=Space.SHARED,
+                                             storage=d.storage - {"static", "extern"}))
+        cluster = binary("/", ir.Var("__tid_x", I32), const(4))
+
+        def fix(n):
+            if isinstance(n, ir.Decl) and n.space is Space.SRAM:
+                return ir.Block(())
+            if isinstance(n, ir.Var) and n.name in types and n.type != types[n.name]:
+                if clusters == 1:
+                    return ir.Var(n.name, types[n.name], n.span) if isinstance(n.type, Array) else n
+                return ir.Index(ir.Var(n.name, types[n.name], n.span), cluster, types[n.name].of, n.span)
+            return drop_empty(n) if isinstance(n, ir.Block) else n
+        return transform(body, fix), decls
 
     @staticmethod
     def builtin_var(n):
@@ -260,8 +367,37 @@ class Instance:
         return transform(body, fix), [plain_spaces(d) for d in file_scope + local]
 
 
+def _sync(n) -> str | None:
+    """The cluster barrier a `device_calls` marker stands for."""
+    if isinstance(n, ir.PragmaStmt) and n.text.startswith(SYNC_MARK):
+        return n.text[len(SYNC_MARK):]
+    return None
+
+
 def _not_const(n):
     """Declarations lose `const`: ReturnToFlag may split a declaration from its initialisation."""
     if isinstance(n, ir.Decl) and "const" in n.storage:
         return dataclasses.replace(n, storage=n.storage - {"const"})
     return n
+
+
+class ClusterInstance(SimtInstance):
+    """lift/simt.py's block lifting for the groups of tasks of a BANG launch (Instance.cluster):
+    `body` is the kernel prepared there, with the task built-ins as expressions of `__bid_x`
+    (group) and `__tid_x` (task in the group), the cluster barriers as `__syncthreads()` and
+    the SRAM variables as `__shared__` declarations."""
+
+    def __init__(self, module: ir.Module, kernel: ir.Function, launch: ir.Launch, config, body: ir.Block):
+        super().__init__(module, kernel, launch, config, 32, 1)
+        self.body = body
+
+    def prepare(self, body: ir.Block) -> ir.Block:
+        body = self.body
+        if any(isinstance(n, ir.Return) for n in walk(body)):
+            self.has_return = True
+            body = ReturnToFlag().run(transform(body, _not_const))
+        return body
+
+    def is_split(self, s: ir.Stmt) -> bool:
+        """Shared declarations too: the group's SRAM is declared at group level."""
+        return (isinstance(s, ir.Decl) and s.space is Space.SHARED) or super().is_split(s)

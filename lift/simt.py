@@ -12,9 +12,8 @@ After:  a parallel loop over blocks whose body is the kernel split at every barr
 from __future__ import annotations
 
 import dataclasses
-import math
 
-from xpiler import ir
+from xpiler import ir, irutil
 from xpiler.constfold import fold
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, const, transform, walk
@@ -965,49 +964,10 @@ def _stmts(s: ir.Stmt | None) -> list[ir.Stmt]:
 
 
 def array_initialization(target: ir.Var, init: ir.InitList, name: str) -> list[ir.Stmt]:
-    """`T a[n][m] = {...};` as statements: every element zero (C's rule for the elements a list
-    leaves out), then the listed ones, nested (`{{1, 2}, {3}}`) or flat in row-major order
-    (`{1, 2, 3}`, brace elision)."""
-    t = target.type
-    dims = []
-    while isinstance(t, Array):
-        dims.append(t.size)
-        t = t.of
-    if not isinstance(t, (Scalar, Pointer)) or any(d is None for d in dims):
-        raise cannot(init.span, f"the initializer of the thread-private array '{name}' that lives across a barrier")
-    counters = [f"__z{k}_{name}" for k in range(len(dims))]
-
-    def element(indices) -> ir.Expr:
-        e, at = target, target.type
-        for i in indices:
-            at = at.of
-            e = ir.Index(e, i if isinstance(i, ir.Expr) else const(i), at)
-        return e
-    zero: ir.Stmt = ir.Assign(element([ir.Var(c, I32) for c in counters]), None, ir.Cast(const(0), t, "c"))
-    for c, d in reversed(list(zip(counters, dims))):
-        zero = _loop(c, const(d), zero)
-    out = [zero]
-    flat = [x for x in init.items if not isinstance(x, ir.InitList)]
-    if len(flat) == len(init.items) and len(dims) > 1:        # brace elision: row-major
-        strides = [math.prod(dims[k + 1:]) for k in range(len(dims))]
-        if len(flat) > math.prod(dims):
-            raise cannot(init.span, f"the initializer of '{name}' (more items than elements)")
-        for n, x in enumerate(flat):
-            out.append(ir.Assign(element([n // st % d for st, d in zip(strides, dims)]), None, x))
-        return out
-
-    def nested(items, prefix):
-        for k, x in enumerate(items):
-            if isinstance(x, ir.InitList):
-                if len(prefix) + 1 >= len(dims):
-                    raise cannot(init.span, f"the initializer of '{name}' (too many braces)")
-                nested(x.items, prefix + [k])
-            elif len(prefix) + 1 == len(dims):
-                out.append(ir.Assign(element(prefix + [k]), None, x))
-            else:
-                raise cannot(init.span, f"the initializer of '{name}' (mixed brace elision)")
-    nested(init.items, [])
-    return out
+    """`T a[n][m] = {...};` as statements (xpiler.irutil.array_initialization)."""
+    return irutil.array_initialization(target, init, lambda what: cannot(
+        init.span, f"the initializer of the thread-private array '{name}' that lives across a barrier"
+        if what is None else f"the initializer of '{name}' ({what})"))
 
 
 def _loop(var: str, extent: ir.Expr, body: ir.Stmt, pragmas=()) -> ir.For:

@@ -113,3 +113,60 @@ def binary(op: str, a: ir.Expr, b: ir.Expr, t: Type | None = None) -> ir.Binary:
         else:
             t = a.type
     return ir.Binary(op, a, b, t)
+
+
+def array_initialization(target: ir.Expr, init: ir.InitList, refuse: Callable[[str | None], Exception]
+                         ) -> list[ir.Stmt]:
+    """`T a[n][m] = {...};` as statements on `target` (the array): every element zero (C's rule
+    for the elements a list leaves out; skipped when the list names them all), then the listed
+    ones, nested (`{{1, 2}, {3}}`) or flat in row-major order (`{1, 2, 3}`, brace elision).
+    `refuse(what)` makes the error for an initializer this cannot express (None: the element
+    type or an unknown extent)."""
+    import math
+    from .types import I32, Array, Pointer, Scalar
+    t = target.type
+    dims = []
+    while isinstance(t, Array):
+        dims.append(t.size)
+        t = t.of
+    if not isinstance(init, ir.InitList) or not isinstance(t, (Scalar, Pointer)) or any(not d for d in dims):
+        raise refuse(None)
+    counters = [f"__z{k}_{target.name if isinstance(target, ir.Var) else 'a'}" for k in range(len(dims))]
+
+    def element(indices) -> ir.Expr:
+        e, at = target, target.type
+        for i in indices:
+            at = at.of
+            e = ir.Index(e, i if isinstance(i, ir.Expr) else const(i), at)
+        return e
+    listed: list[ir.Stmt] = []
+    flat = [x for x in init.items if not isinstance(x, ir.InitList)]
+    total = math.prod(dims)
+    if len(flat) == len(init.items) and len(dims) > 1:        # brace elision: row-major
+        strides = [math.prod(dims[k + 1:]) for k in range(len(dims))]
+        if len(flat) > total:
+            raise refuse("more items than elements")
+        for n, x in enumerate(flat):
+            listed.append(ir.Assign(element([n // st % d for st, d in zip(strides, dims)]), None, x))
+    else:
+        def nested(items, prefix):
+            if len(items) > dims[len(prefix)]:
+                raise refuse("more items than elements")
+            for k, x in enumerate(items):
+                if isinstance(x, ir.InitList):
+                    if len(prefix) + 1 >= len(dims):
+                        raise refuse("too many braces")
+                    nested(x.items, prefix + [k])
+                elif len(prefix) + 1 == len(dims):
+                    listed.append(ir.Assign(element(prefix + [k]), None, x))
+                else:
+                    raise refuse("mixed brace elision")
+        nested(init.items, [])
+    if len(listed) == total:
+        return listed
+    zero: ir.Stmt = ir.Assign(element([ir.Var(c, I32) for c in counters]), None, ir.Cast(const(0), t, "c"))
+    for c, d in reversed(list(zip(counters, dims))):
+        v = ir.Var(c, I32)
+        zero = ir.For((ir.Decl(c, I32, const(0)),), binary("<", v, const(d)), (ir.Assign(v, "+", const(1)),),
+                      ir.Block((zero,)))
+    return [zero] + listed

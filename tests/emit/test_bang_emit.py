@@ -358,7 +358,13 @@ extern "C" void f(const float* x, float* y, int n) {
     # a kernel reads a file-scope scalar as a parameter (by value); a helper it calls cannot
     "file-scope variable": ("float g = 1.0f;\nstatic inline float get_g(void) { return g; }\n" +
                             _program("", "d[i] = get_g();"), "file-scope variable 'g'"),
-    "memcpy in a kernel": (_program("", "memcpy(d + i, d, 4);"), "memcpy in a kernel"),
+    # memcpy/memset of whole elements become element loops (emit/copies.py); these are not
+    "memcpy in a kernel": (_program("", "memcpy(d + i, d, n);"),
+                           "memcpy in a kernel to bang: the byte count is not visibly a multiple of sizeof(float)"),
+    "memcpy between types": (_program("", "memcpy(d + i, e, 8);"),
+                             "memcpy in a kernel to bang: the source (double*) and the destination (float*) point to different types"),
+    "memset of a pattern": (_program("", "memset(d + i, 1, 4);"),
+                            "memset in a kernel to bang: a fill of elements wider than a byte"),
     "writes a host scalar": (_program("int count = 0;", "count = i;"), "writes the host variable 'count'"),
     "helper on both sides": ("""
 #include <stdlib.h>

@@ -148,11 +148,13 @@ __mlu_global__ void k(float* x, float* y, int n) {
 
 REFUSALS = [
     ("__mlu_shared__ float s[64];\n__mlu_global__ void k(float* y) {\n  y[0] = s[0];\n}",
-     "UNION1", 1, "cannot translate the __mlu_shared__ (SRAM) variable 's'"),
+     "BLOCK", 3, "not supported: __mlu_shared__ (SRAM) memory in the Block launch of 'k'"),
     ("__mlu_global__ void k(float* y) {\n  y[taskId] = 1.0f;\n  __sync_cluster();\n  y[0] = y[1];\n}",
-     "UNION1", 3, "cannot translate __sync_cluster(): the tasks of a cluster"),
-    ("__mlu_global__ void k(float* y) {\n  __nram__ float a[8];\n  __bang_move(a, a, 8);\n}",
-     "UNION1", 3, "cannot translate __bang_move (form with 3 arguments): no loop semantics"),
+     "BLOCK", 3, "not supported: __sync_cluster() in the Block launch of 'k'"),
+    ("__mlu_global__ void k(float* y) {\n  y[taskId] = 1.0f;\n  __sync_all_mpu();\n  y[0] = y[1];\n}",
+     "UNION1", 3, "not supported: __sync_all_mpu()"),
+    ("__mlu_global__ void k(float* y) {\n  __mlu_shared__ float s[4] = {1};\n  y[0] = s[0];\n}",
+     "UNION1", 2, "not supported: the initialised __mlu_shared__ (SRAM) variable 's'"),
     ("__mlu_global__ void k(float* y) {\n  __nram__ float a[8];\n  y[0] = __bang_count(a, 8);\n}",
      "UNION1", 3, "cannot translate __bang_count whose result is used"),
     ("__mlu_global__ void k(float* y) {\n  __nram__ float a[8];\n  __bang_active_exp((int*)a, (int*)a, 8);\n}",
@@ -335,6 +337,9 @@ def cases() -> list[Case]:
                 Case(f"{name}(r0, i0 + 120, 8, NRAM2NRAM, 12, 2, 40, 3, 8, 3, -36, 2)", {}, "int8_t"),
                 Case(f"{name}(go0 + taskId * {B} + 4, i0, 64, NRAM2GDRAM, 80, 64, 3)", {}, "int8_t",
                      skip=("go0",))]
+    out += [Case("__bang_move(r0, i0, 100)", {}, "int8_t"),
+            Case("__bang_move(r0, i0, 24, 40, 28, 5)", {}, "int8_t"),
+            Case("__bang_move(r0, i0 + 120, 8, 12, 2, 40, 3, 8, 3, -36, 2)", {}, "int8_t")]
     for v, value in (("half", "(half)2.5"), ("float", "-1.25f"), ("int", "(int)-7"), ("short", "(short)300"),
                      ("char", "(char)5"), (BF16, "(bfloat16_t)0.75f")):
         out += [Case(f"__bang_write_value(r0, 37, {value})", {}, v),
@@ -437,6 +442,16 @@ def cases() -> list[Case]:
         out += [Case(f"__bang_mlp((float*)r0, ({tin}*)i0, ({tin}*)w0, 8, 12)", ty, "float", ulps=1),
                 Case(f"__bang_matmul((float*)r0, ({tin}*)i0, ({tin}*)w0, 3, 8, 5)", ty, "float", ulps=1),
                 Case(f"__bang_conv((float*)r0, ({tin}*)i0, ({tin}*)w0, 3, 5, 6, 2, 3, 2, 1, 4)", ty, "float", ulps=1)]
+    # §10 atomic reductions into GDRAM: both tasks update the same elements (float sums: each task
+    # its own, the order of rounding differs), the scalar form with and without a size
+    for op in ("add", "max", "min", "and", "or", "xor"):
+        for t in (("int", "short", "float", "half", BF16) if op in ("add", "max", "min") else ("int", "short")):
+            ty = {"gi0": t, "go0": t}
+            dst = f"({t}*)(go0 + taskId * {B}) + 3" if op == "add" and t not in ("int", "short") else f"({t}*)go0 + 3"
+            nan = op != "add" and t in ("float", "half")
+            out += [Case(f"__bang_atomic_reduce_{op}({dst}, ({t}*)i0, 37)", ty, t, nan=nan, skip=("go0",)),
+                    Case(f"__bang_atomic_reduce_{op}({dst}, ({t})i0[5], 37)", ty, t, skip=("go0",)),
+                    Case(f"__bang_atomic_reduce_{op}({dst}, ({t})i0[9])", ty, t, skip=("go0",))]
     return out
 
 

@@ -359,3 +359,245 @@ def test_a_counter_shared_by_vector_loops_runs_with_them_on_the_device(tmp_path,
     out = Interpreter(m).run("rowsum_scaled", {"out": np.zeros(rows, np.float32), "a": a.ravel(), "s": np.float32(0.5),
                                                "rows": np.int32(rows), "cols": np.int32(cols)})["out"]
     assert np.allclose(out, 0.5 * a.sum(axis=1), rtol=1e-5, atol=1e-5)
+
+
+# a BANG kernel accumulating rows into GDRAM with vector and scalar atomic reductions (indices
+# repeat across tasks): the reduce forms of bang.md §10 lift to element loops of `omp atomic` /
+# `omp critical` updates (they had no loop semantics in the catalog)
+BIN_ROWS_MLU = """
+#include <bang.h>
+#define ROWS 40
+#define D 8
+#define NB 5
+__nram__ float row[D];
+extern "C" __mlu_global__ void bin_rows(float* x, int* bins, float* sums, float* peak, int* count) {
+  for (int r = taskId; r < ROWS; r += taskDim) {
+    __memcpy(row, x + r * D, D * sizeof(float), GDRAM2NRAM);
+    int b = bins[r];
+    __bang_atomic_reduce_add(sums + b * D, row, D);
+    __bang_atomic_reduce_max(peak + b * D, row, D);
+    __bang_atomic_reduce_add(count + b, 1);
+    __bang_atomic_reduce_add(count + NB + b, r, 1);
+  }
+}
+"""
+
+
+def _bin_rows_inputs(rng):
+    return {"x": rng.standard_normal((40, 8)).astype(np.float32), "bins": rng.integers(0, 5, 40).astype(np.int32),
+            "sums": rng.uniform(-1, 1, (5, 8)).astype(np.float32), "peak": rng.uniform(-1, 1, (5, 8)).astype(np.float32),
+            "count": rng.integers(0, 3, 10).astype(np.int32)}
+
+
+@pytest.mark.parametrize("target", ["cuda", "vnni"])
+def test_bang_atomic_reductions_translate(tmp_path, target):
+    src = tmp_path / "bin_rows.mlu"
+    src.write_text(BIN_ROWS_MLU)
+    result = translate(src, target, examples=2, extents={"x": "40 * 8", "bins": "40", "sums": "5 * 8",
+                                                         "peak": "5 * 8", "count": "10"})
+    assert result.verified, result.header()
+    inputs = _bin_rows_inputs(np.random.default_rng(7))
+    want = {k: v.astype(np.float64) for k, v in inputs.items()}
+    np.add.at(want["sums"], inputs["bins"], inputs["x"])
+    np.maximum.at(want["peak"], inputs["bins"], inputs["x"])
+    np.add.at(want["count"], inputs["bins"], 1)
+    np.add.at(want["count"], inputs["bins"] + 5, np.arange(40))
+    m = parse(result.text, "bin_rows." + ("cu" if target == "cuda" else "cpp"), target)
+    out = Interpreter(m).run("bin_rows_kernel", {k: v.copy() for k, v in inputs.items()})
+    assert np.allclose(out["sums"].reshape(5, 8), want["sums"], rtol=1e-5, atol=1e-5)
+    assert np.array_equal(out["peak"].reshape(5, 8), want["peak"].astype(np.float32))
+    assert np.array_equal(out["count"], want["count"].astype(np.int32))
+
+
+# per-block arrays with an initializer (a BANG task's `int ys[4] = {h, h, h + 1, h + 1};`):
+# one only block-level code reads stays a local array of every thread (its values are
+# block-uniform), one the threads read is shared memory set by thread 0 before a barrier
+TABLES_CPP = """
+extern "C" void tables(const float* x, float* y, int n) {
+  #pragma omp parallel for
+  for (int b = 0; b < n; b++) {
+    float s = x[b * 8];
+    float w[4] = {s, 0.5f, -s};
+    int pick[3] = {b % 4, (b + 1) % 4, (b + 3) % 4};
+    float bias = w[pick[0]] + 2.0f * w[pick[1]] + 3.0f * w[pick[2]];
+    #pragma omp parallel for
+    for (int t = 0; t < 8; t++)
+      y[b * 8 + t] = x[b * 8 + t] * w[t % 4] + bias;
+  }
+}
+"""
+
+
+def _tables_reference(x):
+    n = x.shape[0]
+    y = np.zeros((n, 8))
+    for b in range(n):
+        s = float(x[b, 0])
+        w = [s, 0.5, -s, 0.0]
+        bias = w[b % 4] + 2 * w[(b + 1) % 4] + 3 * w[(b + 3) % 4]
+        y[b] = x[b] * [w[t % 4] for t in range(8)] + bias
+    return y
+
+
+@pytest.mark.parametrize("target", ["cuda", "hip"])
+def test_initialised_per_block_arrays(tmp_path, target):
+    src = tmp_path / "tables.cpp"
+    src.write_text(TABLES_CPP)
+    result = translate(src, target, examples=2, extents={"x": "n * 8", "y": "n * 8"})
+    assert result.verified, result.header()
+    assert "__shared__ float w[4];" in result.text and "int pick[3] = {" in result.text
+    x = np.random.default_rng(5).standard_normal((6, 8)).astype(np.float32)
+    m = parse(result.text, f"tables.{target}", target)
+    out = Interpreter(m).run("tables", {"x": x.ravel(), "y": np.zeros(48, np.float32), "n": np.int32(6)})["y"]
+    assert np.allclose(out.reshape(6, 8), _tables_reference(x), rtol=1e-5, atol=1e-5)
+
+
+# memcpy/memset of typed rows inside a parallel loop (a concat or gather writing whole rows):
+# element loops on every device target (BANG has no device memcpy); a byte count not visibly a
+# multiple of the element size is refused there, positioned
+PACK_CPP = """
+#include <string.h>
+#include <stddef.h>
+extern "C" void pack_rows(float* out, const float* x, const int* keep, int rows, int cols) {
+  #pragma omp parallel for
+  for (int r = 0; r < rows; r++) {
+    float* dst = out + (size_t)r * (cols + 2);
+    dst[0] = (float)r;
+    if (keep[r] > 0) {
+      memcpy(dst + 1, x + (size_t)r * cols, cols * sizeof(float));
+    } else {
+      memset(dst + 1, 0, sizeof(float) * cols);
+    }
+    dst[cols + 1] = -1.0f;
+  }
+}
+"""
+PACK_EXTENTS = {"x": "rows * cols", "out": "rows * (cols + 2)", "keep": "rows"}
+
+
+@pytest.mark.parametrize("target", ["bang", "cuda"])
+def test_memcpy_and_memset_in_a_kernel_become_element_loops(tmp_path, target):
+    src = tmp_path / "pack.cpp"
+    src.write_text(PACK_CPP)
+    result = translate(src, target, examples=2, extents=PACK_EXTENTS)
+    assert result.verified, result.header()
+    kernel = result.text[:result.text.index('extern "C"')]
+    assert "memcpy(" not in kernel and "memset(" not in kernel
+    rng = np.random.default_rng(9)
+    rows, cols = 7, 13
+    x = rng.standard_normal((rows, cols)).astype(np.float32)
+    keep = rng.integers(-1, 2, rows).astype(np.int32)
+    want = np.zeros((rows, cols + 2), np.float32)
+    want[:, 0] = np.arange(rows)
+    want[:, 1:-1] = np.where(keep[:, None] > 0, x, 0)
+    want[:, -1] = -1
+    m = parse(result.text, f"pack.{target}", target)
+    out = Interpreter(m).run("pack_rows", {"out": rng.standard_normal(rows * (cols + 2)).astype(np.float32),
+                                           "x": x.ravel(), "keep": keep, "rows": np.int32(rows),
+                                           "cols": np.int32(cols)})["out"]
+    assert np.array_equal(out.reshape(rows, cols + 2), want)
+
+
+def test_memcpy_of_an_unknown_multiple_is_refused_for_bang(tmp_path):
+    from xpiler.diagnostics import XpilerError
+    src = tmp_path / "bytes.cpp"
+    src.write_text(PACK_CPP.replace("cols * sizeof(float));", "(size_t)cols * 3);"))
+    with pytest.raises(XpilerError, match="memcpy in a kernel to bang: the byte count is not visibly a multiple"
+                                          r" of sizeof\(float\)") as e:
+        translate(src, "bang", examples=1, extents=PACK_EXTENTS)
+    assert e.value.span is not None and e.value.span.line == 10
+
+
+# tasks of a BANG cluster communicating through cluster SRAM (`__mlu_shared__`) across
+# `__sync_cluster()`: a cluster lifts as a CUDA block does (a group of cooperating instances, SRAM
+# its per-block memory, the cluster barrier its block barrier); here each core parks a weighted
+# sum in SRAM and reads its neighbour's after the barrier, core 1 combines the cluster's four
+CLUSTER_SUM_MLU = """
+#include <bang.h>
+#define W 16
+__nram__ float row[W];
+__nram__ float mine[1];
+__nram__ float all4[4];
+__mlu_shared__ float slot[4];
+__mlu_global__ void cluster_sum(float* x, float* sums, float* next) {
+  __memcpy(row, x + taskId * W, W * sizeof(float), GDRAM2NRAM);
+  float s = 0.0f;
+  for (int i = 0; i < W; ++i) s += row[i];
+  mine[0] = s * (coreId + 1);
+  __memcpy(slot + coreId, mine, sizeof(float), NRAM2SRAM);
+  __sync_cluster();
+  next[taskId] = slot[(coreId + 1) % coreDim];
+  if (coreId == 1) {
+    __memcpy(all4, slot, 4 * sizeof(float), SRAM2NRAM);
+    float t = 0.0f;
+    for (int c = 0; c < coreDim; ++c) t += all4[c];
+    sums[taskId / coreDim] = t;
+  }
+}
+"""
+
+
+def _cluster_sum_reference(x):
+    s = x.astype(np.float64).sum(axis=1).reshape(-1, 4) * np.arange(1, 5)
+    return s.sum(axis=1), np.roll(s, -1, axis=1).ravel()
+
+
+@pytest.mark.parametrize("target", ["vnni", "cuda", "hip"])
+def test_bang_cluster_sram_and_sync_cluster_translate(tmp_path, target):
+    src = tmp_path / "cluster_sum.mlu"
+    src.write_text(CLUSTER_SUM_MLU)
+    result = translate(src, target, examples=2, launch="union=1,tasks=12")
+    assert result.verified, result.header()
+    x = np.random.default_rng(5).uniform(-2, 3, (12, 16)).astype(np.float32)
+    m = parse(result.text, "cluster_sum." + {"vnni": "cpp", "cuda": "cu", "hip": "hip"}[target], target)
+    out = Interpreter(m).run("cluster_sum_kernel", {"x": x.ravel(), "sums": np.zeros(3, np.float32),
+                                                    "next": np.zeros(12, np.float32)})
+    sums, nxt = _cluster_sum_reference(x)
+    assert np.allclose(out["sums"], sums, rtol=1e-5, atol=1e-5)
+    assert np.allclose(out["next"], nxt, rtol=1e-5, atol=1e-5)
+
+
+# `__sync_all()` synchronises the tasks of one union block: a launch that is one union block
+# (Union2, 8 tasks) lifts with the union block as the group, the SRAM one copy per cluster
+UNION_ALL_MLU = """
+#include <bang.h>
+__mlu_global__ void union_all(float* x, float* out) {
+  __mlu_shared__ float part[4];
+  __mlu_shared__ float total;
+  part[coreId] = x[taskId] * (clusterId + 1);
+  __sync_cluster();
+  if (coreId == 0) {
+    total = part[0] + part[1] + part[2] + part[3];
+    out[clusterId] = total;
+  }
+  __sync_all();
+  if (taskId == 5) out[2] = out[0] - out[1];
+  out[3 + taskId] = total + out[1 - clusterId];
+}
+"""
+
+
+def test_bang_sync_all_of_one_union_block_translates(tmp_path):
+    src = tmp_path / "union_all.mlu"
+    src.write_text(UNION_ALL_MLU)
+    result = translate(src, "vnni", examples=2, launch="union=2,tasks=8")
+    assert result.verified, result.header()
+    x = np.random.default_rng(9).uniform(-1, 2, 8).astype(np.float32)
+    out = Interpreter(parse(result.text, "union_all.cpp", "vnni")).run(
+        "union_all_kernel", {"x": x, "out": np.zeros(11, np.float32)})["out"]
+    total = x.reshape(2, 4).sum(axis=1) * np.array([1, 2])
+    want = np.concatenate([total, [total[0] - total[1]], np.repeat(total, 4) + np.repeat(total[::-1], 4)])
+    assert np.allclose(out, want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("launch, clusters", [("union=2,tasks=16", "4 clusters in 2 Union2 blocks"),
+                                               ("union=1,tasks=8", "2 clusters in 2 Union1 blocks")])
+def test_bang_sync_all_across_union_blocks_is_refused(tmp_path, launch, clusters):
+    """Several union blocks do not meet at `__sync_all()` on hardware, while the interpreter runs
+    it as a barrier of the whole launch: refused, positioned at the call."""
+    from xpiler.diagnostics import XpilerError
+    src = tmp_path / "union_all.mlu"
+    src.write_text(UNION_ALL_MLU)
+    with pytest.raises(XpilerError, match=rf"not supported: __sync_all\(\) across {clusters}") as e:
+        translate(src, "cuda", examples=1, launch=launch)
+    assert e.value.span is not None and (e.value.span.line, e.value.span.col) == (12, 3)

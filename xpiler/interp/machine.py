@@ -28,6 +28,11 @@ MAX_LOOP_ITERATIONS = 50_000_000
 PARALLEL_LANES = 1 << 20       # lanes a parallel loop may occupy at once
 
 
+# `#pragma omp atomic` `x op= v`: the update of every lane that names one element, in lane order
+ATOMIC_UFUNCS = {"+": np.add, "-": np.add, "*": np.multiply, "&": np.bitwise_and, "|": np.bitwise_or,
+                 "^": np.bitwise_xor}
+
+
 class Frame:
     __slots__ = ("scopes", "returned", "ret", "function", "static")
 
@@ -219,7 +224,7 @@ class Machine:
 
     def atomic_assign(self, s: ir.Assign, m) -> None:
         """`#pragma omp atomic` `*p op= v`: every lane's update applied (lane order)."""
-        if s.op not in ("+", "-") or self.L == 1:
+        if s.op not in ATOMIC_UFUNCS or self.L == 1 or (s.op in "&|^" and s.target.type.dtype.is_float):
             return self.exec(s, m)
         ptr = self.address(s.target, m)
         t = s.target.type
@@ -231,7 +236,7 @@ class Machine:
             current = self.memory.load(Ptr(ptr.buffer, uniq, t.dtype.size), t.dtype, np.ones(uniq.size, bool))
             total = current.astype(np.float64 if t.dtype.is_float else np.int64)
             delta = value[lanes].astype(total.dtype)
-            np.add.at(total, inverse, delta if s.op == "+" else -delta)
+            ATOMIC_UFUNCS[s.op].at(total, inverse, delta if s.op != "-" else -delta)
             self.memory.store(Ptr(ptr.buffer, uniq, t.dtype.size), t.dtype, convert(total, None, t.dtype),
                               np.ones(uniq.size, bool))
         except MemoryFault as e:
