@@ -24,9 +24,10 @@ from xpiler.types import (DType, I32, I64, Opaque, Pointer, Scalar, Type, U32, U
 
 from .atomics import form, updates
 from .copies import lower_device_copies
+from .private_decls import sink_private_declarations
 from . import library_headers
 from .plain_math import plain_math
-from .bang_memory import ALIGN, CHAR_PTR, TaskMemory
+from .bang_memory import ALIGN, CHAR_PTR, SIMD, TaskMemory
 from .offload import PARALLEL, Offload, Runtime, Site, const, is_parallel, pointer_root
 from .scalarize import has_vectors, scalarize
 
@@ -55,9 +56,15 @@ def cannot(span, what: str) -> XpilerError:
 
 def device_code(body: ir.Block) -> ir.Block:
     """Code one task runs: nested parallel loops serial, atomic updates of memory other tasks can
-    reach as BANG atomics (bang.md §10), of task-private memory as plain code."""
+    reach as BANG atomics (bang.md §10), of task-private memory as plain code.
+
+    The outermost nested parallel loops (the threads of a CUDA block, a C loop proven
+    independent) keep their meaning as `#pragma omp simd`: a loop whose iterations are
+    independent. A compiler without OpenMP ignores it (the BANG emulation's g++ runs it serially,
+    which is what the native check compares the interpreter with); xpiler's interpreter runs its
+    iterations as lanes. A loop whose body holds atomic or critical updates stays plain."""
     private = private_roots(body)
-    body = transform(body, _serial)
+    body = _independent_loops(body)
     body = updates(body, lambda pragma, update: atomic(pragma, update, private))
     for n in walk(body):
         if isinstance(n, ir.PragmaStmt) and n.text.startswith("omp "):
@@ -69,6 +76,26 @@ def host_code(body: ir.Block) -> ir.Block:
     """Code the host runs serially: parallel loops plain, atomic/critical pragmas dropped."""
     body = transform(body, _serial)
     return transform(body, lambda n: [] if isinstance(n, ir.PragmaStmt) and n.text.startswith("omp ") else n)
+
+
+def _independent_loops(s: ir.Stmt) -> ir.Stmt:
+    if is_parallel(s):
+        inner = transform(s.body, _serial)
+        pragmas = tuple(p for p in s.pragmas if not p.startswith(PARALLEL))
+        if not any(isinstance(n, ir.PragmaStmt) and n.text.startswith("omp ") for n in walk(inner)):
+            pragmas += (SIMD,)
+        return dataclasses.replace(s, body=inner, pragmas=pragmas)
+    if isinstance(s, ir.Block):
+        return dataclasses.replace(s, stmts=tuple(_independent_loops(x) for x in s.stmts))
+    if isinstance(s, ir.If):
+        return dataclasses.replace(s, then=_independent_loops(s.then),
+                                   other=None if s.other is None else _independent_loops(s.other))
+    if isinstance(s, (ir.For, ir.While)):
+        return dataclasses.replace(s, body=_independent_loops(s.body))
+    if isinstance(s, ir.Switch):
+        return dataclasses.replace(s, cases=tuple(dataclasses.replace(c, body=tuple(_independent_loops(x) for x in c.body))
+                                                  for c in s.cases))
+    return s
 
 
 def _serial(n):
@@ -275,7 +302,7 @@ def emit(canonical: ir.Module, *, tasks: int = TASKS, nram_budget: int = NRAM_BU
     for g in canonical.globals:
         if has_vectors(g.type):
             raise cannot(g.span, f"the file-scope {g.type.c()} variable '{g.name}'")
-    module = lower_device_copies(scalarize(canonical, TARGET), TARGET, native=False)
+    module = lower_device_copies(scalarize(sink_private_declarations(canonical), TARGET), TARGET, native=False)
     module = dataclasses.replace(module, functions=tuple(
         dataclasses.replace(f, body=transform(f.body, plain_math)) if f.body is not None else f
         for f in module.functions))

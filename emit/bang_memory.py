@@ -26,6 +26,8 @@ from .scoped import Scoped, map_top_down
 ALIGN = 64                                   # bang.md §3: GDRAM is read in 64-byte units
 CHAR_PTR = Pointer(scalar(DType.I8))
 TASK_ID = ir.Builtin("taskId", I32)
+SIMD = "omp simd"      # a loop with independent iterations (emit/bang.py device_code)
+PRIVATE_BYTES = 256    # an array declared in such a loop stays there (one per iteration) up to this size
 
 
 def cannot(span, what: str) -> XpilerError:
@@ -110,11 +112,27 @@ class TaskMemory:
         return Rename().run(body)
 
     def hoist(self, body: ir.Block) -> tuple[ir.Block, list[ir.Decl]]:
-        """Remove array declarations from the body (initialisers become element assignments)."""
+        """Remove array declarations from the body (initialisers become element assignments).
+
+        An array declared in the body of a loop marked independent (`omp simd`) is one copy per
+        iteration: a small one (at most PRIVATE_BYTES, such as the lanes of a scalarized vector)
+        stays a local array there; a larger one moves to kernel scope, where all iterations share
+        it, so the loop loses the mark."""
         arrays: list[ir.Decl] = []
+        private = {id(d) for loop in walk(body) if isinstance(loop, ir.For) and SIMD in loop.pragmas
+                   for d in walk(loop.body) if isinstance(d, ir.Decl) and isinstance(d.type, Array)
+                   and d.ctor_args is None and (sizeof(d.type) or PRIVATE_BYTES + 1) <= PRIVATE_BYTES}
+
+        def shared_by_iterations(n):
+            if isinstance(n, ir.For) and SIMD in n.pragmas and any(
+                    isinstance(d, ir.Decl) and isinstance(d.type, Array) and id(d) not in private
+                    for d in walk(n.body)):
+                return dataclasses.replace(n, pragmas=tuple(p for p in n.pragmas if p != SIMD))
+            return None
+        body = map_top_down(body, shared_by_iterations)
 
         def fix(n):
-            if not (isinstance(n, ir.Decl) and isinstance(n.type, Array)):
+            if not (isinstance(n, ir.Decl) and isinstance(n.type, Array)) or id(n) in private:
                 return n
             if n.type.size is None or n.ctor_args is not None or sizeof(n.type) is None:
                 raise cannot(n.span, f"the array '{n.name}' of unknown size")

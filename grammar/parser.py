@@ -119,8 +119,10 @@ UNSUPPORTED = {
 
 @functools.lru_cache(maxsize=1)
 def _lark() -> lark.Lark:
+    # cache=True: the LALR tables are kept in the temp dir, keyed by the grammar, the options and
+    # lark's version (building them is most of a short command's start-up time)
     return lark.Lark(GRAMMAR.read_text(), parser="lalr", lexer=_TokenLexer,
-                     propagate_positions=True, maybe_placeholders=True)
+                     propagate_positions=True, maybe_placeholders=True, cache=True)
 
 
 @functools.lru_cache(maxsize=1)

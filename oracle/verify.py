@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,25 +71,29 @@ def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: s
     device = device_code_check(module, out_module, target)
     if device is not None:
         checks.append(device)
-    example_inputs = differential(a, b, examples, sizes, seed, checks, extents=extents)
     tool = NATIVE[target]
     compiler = COMPILER[target]
     real = {ir.Platform.CUDA: "cuda", ir.Platform.HIP: "hip"}.get(target)
-    if real is not None:
-        checks.append(real_compile(text, real))
-    elif native.available(tool):
-        checks.append(Check(f"compiles with {compiler}", "skip", native.available(tool)))
-    if native.available(tool) is not None:
-        checks.append(Check(f"native run ({tool})", "skip", native.available(tool)))
-        return checks
-    try:
-        lib = native.compile_shared(text, tool)
-        if real is None:
-            checks.append(Check(f"compiles with {compiler}", "pass"))
-    except native.NativeError as e:
-        checks.append(Check(f"compiles with {compiler}" if real is None else f"compiles for {tool}", "fail",
-                            str(e).splitlines()[-1][:200]))
-        return checks
+    # the compilers run (as subprocesses, from worker threads) while the interpreter runs the examples
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        real_check = pool.submit(real_compile, text, real) if real is not None else None
+        library = pool.submit(native.compile_shared, text, tool) if native.available(tool) is None else None
+        example_inputs = differential(a, b, examples, sizes, seed, checks, extents=extents)
+        if real_check is not None:
+            checks.append(real_check.result())
+        elif native.available(tool):
+            checks.append(Check(f"compiles with {compiler}", "skip", native.available(tool)))
+        if library is None:
+            checks.append(Check(f"native run ({tool})", "skip", native.available(tool)))
+            return checks
+        try:
+            lib = library.result()
+        except native.NativeError as e:
+            checks.append(Check(f"compiles with {compiler}" if real is None else f"compiles for {tool}", "fail",
+                                str(e).splitlines()[-1][:200]))
+            return checks
+    if real is None:
+        checks.append(Check(f"compiles with {compiler}", "pass"))
     if target is ir.Platform.VNNI and not native.cpu_runs_vnni():
         checks.append(Check("native run", "skip", "this CPU lacks AVX-512 VNNI"))
         return checks

@@ -117,9 +117,14 @@ def test_corpus_translation_native(kernel_id):
 @pytest.mark.parametrize("kernel_id", ["cuda/depthwise_conv", "cuda/add_f4", "cuda/gemm_tiled"])
 def test_arrays_in_gdram_when_nram_is_short(kernel_id):
     """With no NRAM budget every per-task array is a slice of a GDRAM scratch buffer (2-D tiles
-    indexed linearly); results unchanged."""
-    text = check_corpus(kernel_id, interpret=kernel_id == "cuda/add_f4", nram_budget=0)
-    assert "__nram__" not in text and "(long long)taskId * " in text and "int8_t* __scratch" in text
+    indexed linearly); results unchanged. add_f4 has no per-task array: its float4 registers are
+    small local arrays of each iteration of the thread loop."""
+    text = check_corpus(kernel_id, interpret=kernel_id != "cuda/depthwise_conv", nram_budget=0)
+    assert "__nram__" not in text
+    if kernel_id == "cuda/add_f4":
+        assert "__scratch" not in text and re.search(r"#pragma omp simd\n\s*for \(int __t = 0;[^}]*float va\[4\];", text)
+    else:
+        assert "(long long)taskId * " in text and "int8_t* __scratch" in text
 
 
 def test_reduce_sum_max_atomics_and_bit_casts():
@@ -208,7 +213,12 @@ def test_atomics_shared_and_task_private(n):
                  "__bang_atomic_reduce_add(d_h + k, local[k], 1);"):
         assert call in text
     assert "local[q & 7]++;" in text and "__nram__ int local[8];" in text     # task-private: plain
-    assert "__sync" not in text and "omp" not in text
+    assert "__sync" not in text and not re.search(r"#pragma omp (?!simd\n)", text)
+    # the loop that updates through atomics is not marked independent, the zeroing loop is
+    assert re.search(r"#pragma omp simd\n\s*for \(int k = 0; k < 8; k\+\+\)\n\s*local\[k\] = 0;", text)
+    marked = [n for n in walk(parse(text, "atomics.mlu", "bang")) if isinstance(n, ir.For) and "omp simd" in n.pragmas]
+    assert marked and not any(isinstance(c, ir.Call) and c.callee.startswith("__bang_atomic")
+                              for loop in marked for c in walk(loop.body))
     x = np.random.default_rng(0).standard_normal(n).astype(np.float32)
     inputs = dict(x=x, total=np.zeros(1, np.float32), imax=np.full(1, -10**6, np.int32),
                   fmn=np.full(1, 1e30, np.float32), hist=np.zeros(8, np.int32), n=np.int32(n))
@@ -284,7 +294,9 @@ def test_per_task_memory(budget):
     assert "(float*)(__dyn + (long long)taskId * __dyn_bytes)" in text and "free(" not in text
     assert "w[0] = 1.0f;" in text and "w[3] = 0;" in text
     nram = re.findall(r"__nram__ float (\w+)\[", text)
-    assert {0: [], 100: ["w", "part1", "part2"], NRAM_BUDGET: ["w", "tile", "part1", "part2"]}[budget] == nram
+    assert {0: [], 100: ["w"], NRAM_BUDGET: ["w", "tile"]}[budget] == nram
+    # per-thread arrays (at most PRIVATE_BYTES) stay one per iteration of their independent loop
+    assert re.findall(r"#pragma omp simd\n\s*for \(int \w+ = 0;[^}]*\{\n\s*float (part\d)\[", text) == ["part1", "part2"]
     inputs, expected = memory_case(5, 37)
     run_both(text, "memory", list(inputs), inputs, expected)
 

@@ -10,6 +10,7 @@ need avx_vnni, which AVX512_VNNI does not imply).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -663,7 +664,8 @@ def test_register_intrinsics_match_this_cpu(name, imm):
     fn = function_name(name, imm)
     data = native_inputs(40, np.random.default_rng(7))
     want = native.call(lib, fn, ["in", "km", "sc", "fs", "out", "n"], data)["out"]
-    got = Interpreter(module).run(fn, {k: np.copy(v) for k, v in data.items()})["out"]
+    one = dataclasses.replace(module, functions=(module.function(fn),))     # the interpreter analyses what it gets
+    got = Interpreter(one).run(fn, {k: np.copy(v) for k, v in data.items()})["out"]
     t = float_result(name)
     if t is not None:
         got, want = got.view(t), want.view(t)                         # any NaN for a NaN
