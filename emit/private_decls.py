@@ -46,11 +46,14 @@ def _movable(d: ir.Decl) -> bool:
 
 def _block(b: ir.Block) -> ir.Block:
     stmts = [_stmt(s) for s in b.stmts]
+    if not any(isinstance(s, ir.Decl) and _movable(s) for s in stmts):
+        return dataclasses.replace(b, stmts=tuple(stmts))
+    names = [_names(s) for s in stmts]         # once per statement of the block
     moved: dict[int, list[ir.Decl]] = {}       # index of the loop -> declarations it receives
     keep = []
     for i, s in enumerate(stmts):
         if isinstance(s, ir.Decl) and _movable(s):
-            users = [j for j in range(i + 1, len(stmts)) if s.name in _names(stmts[j])]
+            users = [j for j in range(i + 1, len(stmts)) if s.name in names[j]]
             if len(users) == 1:
                 loop = stmts[users[0]]
                 header = [*loop.init, loop.cond, *loop.step] if isinstance(loop, ir.For) else []
