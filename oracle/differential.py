@@ -174,11 +174,13 @@ def run_program(p: Program, inputs: dict) -> dict[str, np.ndarray]:
 PROBE_LENGTH = 1 << 20
 
 
-def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH):
+def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH,
+              deadline: float | None = None):
     """Run `p` once with large random arrays; return (inputs, outputs) cut to the part of each
-    array the run touched, or None when the program faults even then. A kernel reads and writes
-    only what it touches, so this is a run on inputs of exactly the needed lengths."""
-    probe = touched_extents(p, sizes, rng, length)
+    array the run touched, or None when the program faults even then (or runs past `deadline`,
+    a time.perf_counter() value). A kernel reads and writes only what it touches, so this is a
+    run on inputs of exactly the needed lengths."""
+    probe = touched_extents(p, sizes, rng, length, deadline)
     if probe is None:
         return None
     inputs, buffers, extents = probe
@@ -194,19 +196,20 @@ def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = P
     return cut_in, cut_out
 
 
-def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH):
+def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH,
+                    deadline: float | None = None):
     """(inputs, buffers, elements touched per pointer parameter: 0 when untouched) of one run on
     large random arrays, or None when the program faults or returns never-written memory in an
     array (a fixed-shape launcher copying back more than its kernel wrote)."""
     inputs = synthesize(p.entry, sizes, rng, {q.name: length for q in p.params if isinstance(q.type, Pointer)})
-    run = _run_probe(p, inputs)
+    run = _run_probe(p, inputs, deadline)
     if run is None and _integer_arrays(p):
         # integer arrays are often indices into the others (gather, scatter, index_add,
         # embeddings), valid only below a size: draw them again in [0, the smallest size)
         bound = max(1, min((int(v) for v in sizes.values() if int(v) > 0), default=1))
         for name in _integer_arrays(p):
             inputs[name] = rng.integers(0, bound, inputs[name].size).astype(inputs[name].dtype)
-        run = _run_probe(p, inputs)
+        run = _run_probe(p, inputs, deadline)
     if run is None:
         return None
     interp, buffers = run
@@ -220,10 +223,11 @@ def _integer_arrays(p: Program) -> list[str]:
             and q.type.to.dtype.is_int and q.type.to.dtype is not DType.BOOL]
 
 
-def _run_probe(p: Program, inputs: dict):
-    """(interpreter, buffers) of one run of `p` on `inputs`; None when it faults or returns
-    memory nobody wrote."""
+def _run_probe(p: Program, inputs: dict, deadline: float | None = None):
+    """(interpreter, buffers) of one run of `p` on `inputs`; None when it faults, returns
+    memory nobody wrote or runs past `deadline`."""
     interp = Interpreter(p.module)
+    interp.deadline = deadline
     entry = p.entry if interp.module is p.module else interp.module.function(p.entry.name)  # parallelize
     try:
         args, buffers = interp.bind(entry, inputs, Space.HOST)

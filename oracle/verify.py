@@ -42,6 +42,7 @@ NATIVE = {ir.Platform.VNNI: "vnni", ir.Platform.BANG: "bang", ir.Platform.CUDA: 
 COMPILER = {ir.Platform.VNNI: "g++", ir.Platform.BANG: "g++ with the BANG emulation header",
             ir.Platform.CUDA: "nvcc", ir.Platform.HIP: "hipcc"}
 DIFFERENTIAL = "interpreter differential test"
+PROBE_MIN_S = 1.0      # the least time a probe of a larger size gets once an example ran
 
 
 @dataclass
@@ -174,7 +175,11 @@ class _Runs:
         key = tuple(sorted(point.items()))
         if key not in self.probes:
             self.count += 1
-            run = probe_run(self.a, point, np.random.default_rng(self.seed + self.count))
+            # once an example ran, a probe may not take more than half the budget left (the
+            # output runs there too): the cost prediction from small sizes can be far too low
+            left = self.budget_s - self.elapsed()
+            deadline = None if self.cost is None else time.perf_counter() + max(left / 2, PROBE_MIN_S)
+            run = probe_run(self.a, point, np.random.default_rng(self.seed + self.count), deadline=deadline)
             if run is not None and self.extents and not _lengthen(run[0], run[1], self.extents, point, self.rng):
                 run = None                 # the source touches more than the caller passes here
             self.probes[key] = run

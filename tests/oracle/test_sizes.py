@@ -171,3 +171,49 @@ def test_translation_differential_crosses_tiles():
     sizes = [dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", part))
              for part in diff.detail.split(";")]
     assert any(p and min(p.get(n, 0) for n in "MNK") >= 64 for p in sizes), diff.detail
+
+
+# serial C (a std::vector: not proven parallel, run one iteration at a time) whose cost grows as
+# rows * cols: tiny examples predict a 513 x 513 probe (tiles of 256) far too cheap; without a
+# deadline that probe alone takes about a minute here
+SERIAL_C = """
+#include <vector>
+extern "C" void rowsmooth(float* out, const float* x, int rows, int cols) {
+  std::vector<float> acc(cols);
+  for (int r = 0; r < rows; ++r) {
+    float s = 0.f;
+    for (int c = 0; c < cols; ++c) {
+      s = 0.5f * s + x[(size_t)r * cols + c];
+      acc[c] = s;
+    }
+    for (int c = 0; c < cols; ++c) out[(size_t)r * cols + c] = acc[c] * 2.f;
+  }
+}
+"""
+
+
+def test_a_run_stops_at_its_deadline():
+    import time
+    from xpiler.grammar import parse
+    from xpiler.interp import Interpreter
+    from xpiler.interp.machine import TooSlow
+    interp = Interpreter(parse(SERIAL_C, "serial.cpp", "vnni"))
+    interp.deadline = time.perf_counter() + 0.2
+    n = 1000
+    start = time.perf_counter()
+    with pytest.raises(TooSlow):
+        interp.run("rowsmooth", {"out": np.zeros(n * n, np.float32), "x": np.ones(n * n, np.float32),
+                                 "rows": np.int32(n), "cols": np.int32(n)})
+    assert time.perf_counter() - start < 5
+
+
+def test_a_probe_past_its_deadline_is_not_run_and_crossing_goes_one_size_at_a_time(tmp_path):
+    src = tmp_path / "serial.cpp"
+    src.write_text(SERIAL_C)
+    result = translate(src, "cuda", examples=3)
+    header = next(c for c in result.checks if c.name.startswith("interpreter"))
+    assert header.status == "pass", header.line()
+    assert result.seconds < 20, f"{result.seconds:.0f} s"
+    # the output's tile of 256 is crossed one size at a time, never by both at 2T+1 at once
+    assert re.search(r"crossing tiles of 256: (rows=\d+, cols=513|rows=513, cols=\d+)", header.detail), header.detail
+    assert not re.search(r"rows=(\d{3}), cols=\1", header.detail), header.detail

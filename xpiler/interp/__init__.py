@@ -58,6 +58,8 @@ class Interpreter:
         self.owned: dict[str, np.ndarray] = {}
         # expression and statement closures of this module's IR, shared by all its machines
         self.compiled: dict = {}
+        # time.perf_counter() value past which the run stops with machine.TooSlow (None: no limit)
+        self.deadline: float | None = None
 
     # ---- host entry ---------------------------------------------------------------------------
     def run(self, entry: str, inputs: dict) -> dict[str, np.ndarray]:

@@ -8,6 +8,7 @@ touch active lanes only, so guards like `if (i < n)` behave as on hardware.
 from __future__ import annotations
 
 import operator
+import time
 
 import numpy as np
 
@@ -67,6 +68,11 @@ class Loop:
         self.any_broke = False                 # some lane is set in `broke` (may be stale-true)
 
 
+class TooSlow(XpilerError):
+    """A run stopped at its deadline (`Interpreter.deadline`): what a caller that only wants
+    affordable runs (the differential test's probes of large sizes) treats as 'not here'."""
+
+
 class Machine:
     """Executes IR for `lanes` lanes of one platform over a shared `Memory`."""
 
@@ -91,6 +97,8 @@ class Machine:
         self.compiled: dict = cache if isinstance(cache, dict) else {}
         self._count_mask = None                   # count(): the last mask counted and its popcount
         self._count_n = 0
+        # time.perf_counter() value past which loops stop with TooSlow (the Interpreter's option)
+        self.deadline = getattr(runtime, "deadline", None)
 
     # ---- errors -------------------------------------------------------------------------------
     def where(self, lane: int | None) -> str:
@@ -554,6 +562,8 @@ class Machine:
                 iterations += 1
                 if iterations > MAX_LOOP_ITERATIONS:
                     raise self.error(s.span, "loop ran more than 50 million iterations; giving up")
+                if self.deadline is not None and time.perf_counter() > self.deadline:
+                    raise TooSlow(s.span, "the run went past its time limit")
         finally:
             self.loops.pop()
 
