@@ -17,7 +17,7 @@ import dataclasses
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import binary, transform, walk
+from xpiler.irutil import binary, map_child_statements, transform, walk
 from xpiler.printer import Printer
 from xpiler.types import (DType, I32, I64, Opaque, Pointer, Scalar, Type, U32, U64, Vector,
                           VecKind, Void, scalar)
@@ -85,17 +85,7 @@ def _independent_loops(s: ir.Stmt) -> ir.Stmt:
         if not any(isinstance(n, ir.PragmaStmt) and n.text.startswith("omp ") for n in walk(inner)):
             pragmas += (SIMD,)
         return dataclasses.replace(s, body=inner, pragmas=pragmas)
-    if isinstance(s, ir.Block):
-        return dataclasses.replace(s, stmts=tuple(_independent_loops(x) for x in s.stmts))
-    if isinstance(s, ir.If):
-        return dataclasses.replace(s, then=_independent_loops(s.then),
-                                   other=None if s.other is None else _independent_loops(s.other))
-    if isinstance(s, (ir.For, ir.While)):
-        return dataclasses.replace(s, body=_independent_loops(s.body))
-    if isinstance(s, ir.Switch):
-        return dataclasses.replace(s, cases=tuple(dataclasses.replace(c, body=tuple(_independent_loops(x) for x in c.body))
-                                                  for c in s.cases))
-    return s
+    return map_child_statements(s, _independent_loops)
 
 
 def _serial(n):

@@ -18,7 +18,7 @@ import dataclasses
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import binary, const
+from xpiler.irutil import binary, child_statements, const, map_child_statements
 from xpiler.types import DType, I64, Array, Pointer, Scalar, Vector, scalar, sizeof
 
 from .offload import PARALLEL, is_parallel
@@ -38,20 +38,8 @@ def lower_device_copies(module: ir.Module, target: str, native: bool) -> ir.Modu
 
 def _stmts(s: ir.Stmt):
     yield s
-    for sub in _children(s):
+    for sub in child_statements(s):
         yield from _stmts(sub)
-
-
-def _children(s: ir.Stmt) -> list[ir.Stmt]:
-    if isinstance(s, ir.Block):
-        return list(s.stmts)
-    if isinstance(s, ir.If):
-        return [s.then] + ([s.other] if s.other is not None else [])
-    if isinstance(s, (ir.For, ir.While)):
-        return [s.body]
-    if isinstance(s, ir.Switch):
-        return [x for c in s.cases for x in c.body]
-    return []
 
 
 class _Lowering:
@@ -60,30 +48,18 @@ class _Lowering:
         self.native = native
         self.count = 0
 
-    def rebuild(self, s: ir.Stmt, visit) -> ir.Stmt:
-        if isinstance(s, ir.Block):
-            return ir.Block(tuple(visit(x) for x in s.stmts), s.span)
-        if isinstance(s, ir.If):
-            return dataclasses.replace(s, then=visit(s.then), other=None if s.other is None else visit(s.other))
-        if isinstance(s, (ir.For, ir.While)):
-            return dataclasses.replace(s, body=visit(s.body))
-        if isinstance(s, ir.Switch):
-            return dataclasses.replace(s, cases=tuple(dataclasses.replace(c, body=tuple(visit(x) for x in c.body))
-                                                      for c in s.cases))
-        return s
-
     def outside(self, s: ir.Stmt) -> ir.Stmt:
         """Host code: find the kernels (top-level parallel loops)."""
         if is_parallel(s):
-            return dataclasses.replace(s, body=self.rebuild(s.body, lambda x: self.inside(x, True)))
-        return self.rebuild(s, self.outside)
+            return dataclasses.replace(s, body=map_child_statements(s.body, lambda x: self.inside(x, True)))
+        return map_child_statements(s, self.outside)
 
     def inside(self, s: ir.Stmt, block_level: bool) -> ir.Stmt:
         if isinstance(s, ir.ExprStmt) and isinstance(s.expr, ir.Call) and s.expr.callee in ("memcpy", "memset"):
             return self.lower(s, s.expr, block_level)
         if is_parallel(s):
-            return dataclasses.replace(s, body=self.rebuild(s.body, lambda x: self.inside(x, False)))
-        return self.rebuild(s, lambda x: self.inside(x, block_level))
+            return dataclasses.replace(s, body=map_child_statements(s.body, lambda x: self.inside(x, False)))
+        return map_child_statements(s, lambda x: self.inside(x, block_level))
 
     # ---- one call -------------------------------------------------------------------------------
     def refuse(self, call: ir.Call, why: str) -> XpilerError:

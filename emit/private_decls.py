@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 
 from xpiler import ir
-from xpiler.irutil import walk
+from xpiler.irutil import map_child_statements, walk
 from xpiler.types import Array
 
 from .offload import is_parallel
@@ -75,13 +75,4 @@ def _block(b: ir.Block) -> ir.Block:
 
 
 def _stmt(s: ir.Stmt) -> ir.Stmt:
-    if isinstance(s, ir.Block):
-        return _block(s)
-    if isinstance(s, ir.If):
-        return dataclasses.replace(s, then=_stmt(s.then), other=None if s.other is None else _stmt(s.other))
-    if isinstance(s, (ir.For, ir.While)):
-        return dataclasses.replace(s, body=_stmt(s.body))
-    if isinstance(s, ir.Switch):
-        return dataclasses.replace(s, cases=tuple(dataclasses.replace(c, body=tuple(_stmt(x) for x in c.body))
-                                                  for c in s.cases))
-    return s
+    return _block(s) if isinstance(s, ir.Block) else map_child_statements(s, _stmt)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 from xpiler import ir
-from xpiler.irutil import array_initialization, binary, const, walk
+from xpiler.irutil import array_initialization, binary, const, map_child_statements, walk
 from xpiler.types import DType, I32, I64, U32, U64, Array, Pointer, Space, Type, scalar, sizeof
 
 from .offload import is_parallel
@@ -167,14 +167,10 @@ class BlockMemory:
                     else:
                         out.append(visit(x))
                 return ir.Block(tuple(out), s.span)
-            if isinstance(s, ir.If):
-                return dataclasses.replace(s, then=visit(s.then), other=None if s.other is None else visit(s.other))
-            if isinstance(s, (ir.For, ir.While)):
-                return dataclasses.replace(s, body=visit(s.body))
             if isinstance(s, ir.Switch):
                 return dataclasses.replace(s, cases=tuple(dataclasses.replace(c, body=tuple(
                     visit(ir.Block(tuple(c.body))).stmts)) for c in s.cases))
-            return s
+            return map_child_statements(s, visit)
         return visit(body)
 
     def rewrite(self, body: ir.Stmt) -> ir.Stmt:

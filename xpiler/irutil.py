@@ -82,6 +82,35 @@ def transform(node, fn: Callable):
     return fn(node)
 
 
+def child_statements(s: ir.Stmt) -> list[ir.Stmt]:
+    """The statements directly inside `s`: a block's items, an if's branches, a loop's body, the
+    bodies of a switch's cases."""
+    if isinstance(s, ir.Block):
+        return list(s.stmts)
+    if isinstance(s, ir.If):
+        return [s.then] + ([s.other] if s.other is not None else [])
+    if isinstance(s, (ir.For, ir.While)):
+        return [s.body]
+    if isinstance(s, ir.Switch):
+        return [x for c in s.cases for x in c.body]
+    return []
+
+
+def map_child_statements(s: ir.Stmt, visit: Callable[[ir.Stmt], ir.Stmt]) -> ir.Stmt:
+    """`s` rebuilt with `visit` applied to each statement directly inside it (see
+    child_statements); other statements are returned as they are."""
+    if isinstance(s, ir.Block):
+        return dataclasses.replace(s, stmts=tuple(visit(x) for x in s.stmts))
+    if isinstance(s, ir.If):
+        return dataclasses.replace(s, then=visit(s.then), other=None if s.other is None else visit(s.other))
+    if isinstance(s, (ir.For, ir.While)):
+        return dataclasses.replace(s, body=visit(s.body))
+    if isinstance(s, ir.Switch):
+        return dataclasses.replace(s, cases=tuple(dataclasses.replace(c, body=tuple(visit(x) for x in c.body))
+                                                  for c in s.cases))
+    return s
+
+
 def uses(node, name: str) -> bool:
     return any(isinstance(n, ir.Var) and n.name == name for n in walk(node))
 
