@@ -3,6 +3,10 @@
 The outermost parallel loop of each nest becomes `#pragma omp parallel for`; nested parallel
 loops stay plain loops (OpenMP would run them serially anyway). Canonical programs call no
 intrinsics, so the output needs only <math.h>-level C++ (g++ -fopenmp; no -mavx512 needed).
+Before printing, two CPU-only passes: device buffers become the caller's arrays where that means
+the same (emit/cpu_buffers.py; pointers to CUDA/HIP vector structs are printed as unaligned views,
+`float4_unaligned*`, so a `float4` view of such an array is fine), and proven grid-stride loops
+become one flat `omp parallel for simd` loop (emit/cpu_loops.py).
 """
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from xpiler import ir
 from xpiler.diagnostics import XpilerError
 from xpiler.irutil import transform, walk
 from xpiler.printer import Printer
-from xpiler.types import DType, Opaque, Scalar, VecKind, Vector
+from xpiler.types import Array, DType, Opaque, Pointer, Scalar, VecKind, Vector
 
 from . import library_headers
+from .cpu_buffers import alias_host_buffers
+from .cpu_loops import SIMD, flatten_grid_stride_loops
 from .plain_math import plain_math
 
 HELPER_DEFINITIONS = {          # (CUDA/HIP math spellings become standard C: emit/plain_math.py)
@@ -35,7 +41,7 @@ class VnniEmitter(Printer):
         parallel = any(p.startswith("omp parallel for") for p in s.pragmas)
         keep = tuple(p for p in s.pragmas if not p.startswith("omp parallel for"))
         if parallel and self.parallel_depth == 0:
-            keep = ("omp parallel for",) + keep
+            keep = (SIMD if SIMD in s.pragmas else "omp parallel for",) + keep
         elif parallel and not _has_sync_pragmas(s.body):
             keep = ("omp simd",) + keep        # independent iterations, inside a parallel region
         if parallel:
@@ -71,12 +77,39 @@ class VnniEmitter(Printer):
             if t.lanes == 3:
                 raise XpilerError(None, f"cannot translate {t.c()} to vnni: 3-element vector structs")
             lines.append(f"typedef {t.of.c_name} {t.c()} __attribute__((vector_size({t.lanes * t.of.size})));")
+            # what a pointer to one points to: a view of a caller's array of lanes need not be
+            # aligned for the whole vector (emit/cpu_buffers.py), so loads and stores through
+            # pointers are unaligned (as fast as aligned ones on aligned data)
+            lines.append(f"typedef {t.of.c_name} {_unaligned(t)} __attribute__((vector_size("
+                         f"{t.lanes * t.of.size}), aligned({t.of.size})));")
             lines.append(f"static inline {t.c()} make_{t.c()}(" +
                          ", ".join(f"{t.of.c_name} {c}" for c in "xyzw"[:t.lanes]) +
                          f") {{ {t.c()} v = {{{', '.join('xyzw'[:t.lanes])}}}; return v; }}")
         called = {n.callee for n in _all_nodes(m) if isinstance(n, ir.Call)}
         lines += [HELPER_DEFINITIONS[h] for h in sorted(called & set(HELPER_DEFINITIONS))]
         return lines
+
+    def type(self, t) -> str:
+        if isinstance(t, Pointer) and _vector_struct(_innermost(t)):
+            to = _unaligned(t.to) if _vector_struct(t.to) else self.type(t.to)
+            return ("const " if t.const else "") + to + "*" + (" __restrict__" if t.restrict else "")
+        if _vector_struct(t) and self.pointee:
+            return _unaligned(t)
+        return super().type(t)
+
+    pointee = False
+
+    def declaration(self, name: str, t) -> str:
+        inner = t
+        while isinstance(inner, Array):
+            inner = inner.of
+        if not (isinstance(inner, Pointer) and _vector_struct(_innermost(inner))):
+            return super().declaration(name, t)
+        self.pointee = True                     # the vector the pointer chain ends in
+        try:
+            return super().declaration(name, t)
+        finally:
+            self.pointee = False
 
     def expr_Member(self, e: ir.Member):
         if isinstance(e.base.type, Vector) and e.field in "xyzw":
@@ -101,6 +134,20 @@ class VnniEmitter(Printer):
         return "\n".join(out) + "\n"
 
 
+def _vector_struct(t) -> bool:
+    return isinstance(t, Vector) and t.kind is VecKind.STRUCT
+
+
+def _innermost(t):
+    while isinstance(t, Pointer):
+        t = t.to
+    return t
+
+
+def _unaligned(t: Vector) -> str:
+    return f"{t.c()}_unaligned"
+
+
 def _has_sync_pragmas(body) -> bool:
     return any(isinstance(n, ir.PragmaStmt) and n.text.startswith(("omp atomic", "omp critical"))
                for n in walk(body))
@@ -114,6 +161,7 @@ def _all_nodes(m: ir.Module):
 
 
 def emit(canonical: ir.Module) -> str:
+    canonical = flatten_grid_stride_loops(alias_host_buffers(canonical))
     canonical = dataclasses.replace(canonical, functions=tuple(
         dataclasses.replace(f, body=transform(f.body, plain_math)) if f.body is not None else f
         for f in canonical.functions))

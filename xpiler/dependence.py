@@ -26,7 +26,8 @@ nonlinear arithmetic, both exact: an integer set outside all loops from others (
 is a symbol of its own with its definition; and an undecided `A1*p + B1 == A2*p + B2` (flattened
 indices) becomes `A1 == A2 and B1 == B2` once 0 <= B < p is proven for each side.
 
-Calls: math functions of the catalog (without pointer arguments) are pure; `memcpy`/`memset` are
+Calls: math functions of the catalog (without pointer arguments) and the CUDA/HIP vector
+constructors (`make_float4`) are pure; `memcpy`/`memset` are
 accesses of the byte ranges they touch; a helper of the module is summarised once (its accesses in
 terms of its parameters, its integer result when its only `return` ends it) and instantiated at
 each call; anything else stops the proof.
@@ -1032,6 +1033,9 @@ class _Walker:
             return self.some(e.type)
         if entry is not None and entry.family == "x86":
             return self.intrinsic(e, args)
+        if entry is not None and name.startswith("make_") and isinstance(e.type, Vector) \
+                and not any(isinstance(a.type, (Pointer, Array)) for a in e.args):
+            return self.some(e.type)             # a CUDA/HIP vector value from its lanes (make_float4)
         self.problem(f"it calls '{name}', whose effects xpiler does not know", e.span)
         return self.some(e.type)
 
