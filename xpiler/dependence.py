@@ -61,7 +61,7 @@ import z3
 from . import ir
 from .constfold import fold
 from .intrinsics import lookup
-from .irutil import transform, walk
+from .irutil import child_statements, transform, walk
 from .printer import Printer
 from .types import Array, DType, Pointer, Scalar, Type, Vector, sizeof
 
@@ -1739,7 +1739,7 @@ def _mark(f: ir.Function, module: ir.Module, every: bool = False) -> tuple[ir.Fu
                 why_not.setdefault(id(s), f"inside the parallel loop {outer}")
             visit(s.body, state, outer)
             return
-        for x in _children(s):
+        for x in child_statements(s):
             visit(x, state, outer)
 
     def visit_inner(s, outer: str, inner: dict) -> None:
@@ -1751,7 +1751,7 @@ def _mark(f: ir.Function, module: ir.Module, every: bool = False) -> tuple[ir.Fu
             return
         if isinstance(s, ir.Switch):
             return
-        for x in _children(s):
+        for x in child_statements(s):
             visit_inner(x, outer, inner)
 
     visit(f.body, "top", None)
@@ -1770,18 +1770,6 @@ def _mark(f: ir.Function, module: ir.Module, every: bool = False) -> tuple[ir.Fu
     if not chosen:
         return f, notes
     return dataclasses.replace(f, body=_rebuild(f.body, chosen, by)), notes
-
-
-def _children(s) -> list:
-    if isinstance(s, ir.Block):
-        return list(s.stmts)
-    if isinstance(s, ir.If):
-        return [s.then] + ([s.other] if s.other is not None else [])
-    if isinstance(s, (ir.For, ir.While)):
-        return [s.body]
-    if isinstance(s, ir.Switch):
-        return [x for c in s.cases for x in c.body]
-    return []
 
 
 def _chain(s: ir.For, by: dict, ok) -> list[ir.For]:
@@ -1829,7 +1817,7 @@ def _writes_around(body, inner: dict, module: ir.Module) -> bool:
             if isinstance(s, ir.For) else [] if isinstance(s, (ir.Block, ir.Switch)) else [s]
         if any(isinstance(n, ir.Call) and writes(n) for x in own if x is not None for n in walk(x)):
             return True
-        return any(go(x) for x in _children(s))
+        return any(go(x) for x in child_statements(s))
     return go(body)
 
 
@@ -1876,5 +1864,5 @@ def _refers(s, name: str) -> bool:
         return bool(_reads(s.cond, {name})) or any(_refers(x, name) for x in s.step) or _refers(s.body, name)
     if isinstance(s, (ir.If, ir.While, ir.Switch)):
         head = s.value if isinstance(s, ir.Switch) else s.cond
-        return bool(_reads(head, {name})) or any(_refers(x, name) for x in _children(s))
+        return bool(_reads(head, {name})) or any(_refers(x, name) for x in child_statements(s))
     return bool(_reads(s, {name}))
