@@ -27,8 +27,8 @@ from .copies import lower_device_copies
 from .private_decls import sink_private_declarations
 from . import library_headers
 from .plain_math import plain_math
-from .bang_memory import ALIGN, CHAR_PTR, SIMD, TaskMemory
-from .offload import PARALLEL, Offload, Runtime, Site, const, is_parallel, pointer_root
+from .bang_memory import ALIGN, CHAR_PTR, TaskMemory
+from .offload import PARALLEL, SIMD, Offload, Runtime, Site, const, is_parallel, pointer_root
 from .scalarize import has_vectors, scalarize
 
 TARGET = "bang"

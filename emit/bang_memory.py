@@ -20,13 +20,12 @@ from xpiler.diagnostics import XpilerError
 from xpiler.irutil import binary, const, transform, walk
 from xpiler.types import Array, DType, I32, I64, Pointer, Space, Type, scalar, sizeof
 
-from .offload import ALLOC, Site
+from .offload import ALLOC, SIMD, Site
 from .scoped import Scoped, map_top_down
 
 ALIGN = 64                                   # bang.md §3: GDRAM is read in 64-byte units
 CHAR_PTR = Pointer(scalar(DType.I8))
 TASK_ID = ir.Builtin("taskId", I32)
-SIMD = "omp simd"      # a loop with independent iterations (emit/bang.py device_code)
 PRIVATE_BYTES = 256    # an array declared in such a loop stays there (one per iteration) up to this size
 
 

@@ -41,7 +41,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from xpiler import ir
-from xpiler.irutil import walk
+from xpiler.irutil import is_null, strip_casts, uses, walk
 from xpiler.types import Pointer, VecKind, Vector, Void, alignof, scalar
 
 from .scoped import Scoped
@@ -92,20 +92,9 @@ class _Uses(Scoped):
         return super().stmt(s, env)
 
 
-def _strip(e: ir.Expr) -> ir.Expr:
-    while isinstance(e, ir.Cast):
-        e = e.operand
-    return e
-
-
 def _alloc(e: ir.Expr | None) -> ir.Call | None:
-    e = _strip(e) if e is not None else None
+    e = strip_casts(e) if e is not None else None
     return e if isinstance(e, ir.Call) and e.callee in ALLOCATORS and len(e.args) == 1 else None
-
-
-def _is_null(e: ir.Expr | None) -> bool:
-    e = _strip(e) if e is not None else None
-    return isinstance(e, ir.Const) and e.value == 0
 
 
 def _same_pointee(a: Pointer, b) -> bool:
@@ -145,7 +134,7 @@ class _Entry:
         for i, s in enumerate(self.stmts):
             key = self.top_keys[i]
             if key is not None and isinstance(s.type, Pointer) and not s.storage:
-                if _alloc(s.init) is not None or s.init is None or _is_null(s.init):
+                if _alloc(s.init) is not None or s.init is None or is_null(s.init):
                     b = _Buffer(i, s.type)
                     if _alloc(s.init) is not None:
                         b.alloc, b.size = i, _alloc(s.init).args[0]
@@ -208,7 +197,7 @@ class _Entry:
 
     def host_side(self, b: _Buffer, i: int, other: ir.Expr, size: ir.Expr) -> bool:
         """The other end of a copy is a whole pointer parameter; the size is the allocation's."""
-        h = _strip(other)
+        h = strip_casts(other)
         ok = isinstance(h, ir.Var) and h.name in self.params and self.key_of(i, h.name) == ("param", h.name) \
             and (b.host is None or b.host == h.name) and size == b.size \
             and not any(isinstance(n, (ir.Call, ir.MethodCall, ir.Index, ir.Deref)) for n in walk(size)) \
@@ -227,19 +216,19 @@ class _Entry:
         if name in inner:
             return False
         for n in walk(s):
-            if isinstance(n, ir.Decl) and n.init is not None and _mentions(n.init, name):
-                if not (isinstance(n.type, Pointer) and isinstance(_strip(n.init), ir.Var)):
+            if isinstance(n, ir.Decl) and n.init is not None and uses(n.init, name):
+                if not (isinstance(n.type, Pointer) and isinstance(strip_casts(n.init), ir.Var)):
                     return False
-            elif isinstance(n, ir.Decl) and n.ctor_args and any(_mentions(a, name) for a in n.ctor_args):
+            elif isinstance(n, ir.Decl) and n.ctor_args and any(uses(a, name) for a in n.ctor_args):
                 return False
             elif isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) and n.target.name not in inner:
                 return False
-            elif isinstance(n, ir.Assign) and (_mentions(n.target, name) or _mentions(n.value, name)):
+            elif isinstance(n, ir.Assign) and (uses(n.target, name) or uses(n.value, name)):
                 return False
             elif isinstance(n, (ir.ExprStmt, ir.If, ir.While, ir.Return, ir.Switch)) and \
-                    _mentions(getattr(n, "expr", None) or getattr(n, "cond", None) or getattr(n, "value", None), name):
+                    uses(getattr(n, "expr", None) or getattr(n, "cond", None) or getattr(n, "value", None), name):
                 return False
-            elif isinstance(n, ir.For) and n.cond is not None and _mentions(n.cond, name):
+            elif isinstance(n, ir.For) and n.cond is not None and uses(n.cond, name):
                 return False
         return True
 
@@ -290,12 +279,8 @@ class _Entry:
 
 
 def _is_var(e: ir.Expr, name: str) -> bool:
-    e = _strip(e)
+    e = strip_casts(e)
     return isinstance(e, ir.Var) and e.name == name
-
-
-def _mentions(e, name: str) -> bool:
-    return e is not None and any(isinstance(n, ir.Var) and n.name == name for n in walk(e))
 
 
 def _derived(s: ir.Stmt, name: str) -> set[str]:
@@ -310,7 +295,7 @@ def _derived(s: ir.Stmt, name: str) -> set[str]:
                 (n.target.name, n.value) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) \
                 and isinstance(n.target.type, Pointer) else (None, None)
             if target is not None and target not in derived and value is not None \
-                    and any(_mentions(value, d) for d in derived):
+                    and any(uses(value, d) for d in derived):
                 derived.add(target)
                 changed = True
     return derived
@@ -323,7 +308,7 @@ def _realigns(s: ir.Stmt, name: str, element) -> bool:
     derived = _derived(s, name)
     need = alignof(element)
     for n in walk(s):
-        if isinstance(n, ir.Cast) and isinstance(n.type, Pointer) and any(_mentions(n.operand, d) for d in derived):
+        if isinstance(n, ir.Cast) and isinstance(n.type, Pointer) and any(uses(n.operand, d) for d in derived):
             to = n.type.to
             if isinstance(to, Vector) and to.kind is VecKind.STRUCT:
                 to = scalar(to.of)              # printed as an unaligned view (emit/vnni.py)
@@ -338,7 +323,7 @@ def _writes(s: ir.Stmt, name: str) -> bool:
     whose target mentions one of them, a call given one of them (memcpy's source aside), a
     conversion of one to a non-pointer value."""
     derived = _derived(s, name)
-    hit = lambda e: any(_mentions(e, d) for d in derived)
+    hit = lambda e: any(uses(e, d) for d in derived)
     for n in walk(s):
         if isinstance(n, ir.Assign) and not isinstance(n.target, ir.Var) and hit(n.target):
             return True

@@ -44,13 +44,13 @@ import z3
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import binary, const, transform, walk
+from xpiler.irutil import binary, const, is_null, transform, walk
 from xpiler.types import Array, Pointer, Scalar
 from xpiler.z3ir import Z3Ints, is_int
 
 from .offload import is_parallel, loop_shape
 
-SIMD = "omp parallel for simd"
+PARALLEL_SIMD = "omp parallel for simd"
 QUERY_MS = 2000
 
 
@@ -192,7 +192,7 @@ class _Entry:
                                            else const(0)),),
                       binary("<", ir.Var(it, i_decl.type), bound),
                       (ir.Assign(ir.Var(it, i_decl.type), "+", const(1, i_decl.type)),),
-                      body, (SIMD,), stride_loop.span)
+                      body, (PARALLEL_SIMD,), stride_loop.span)
         if not self.independent(needed, flat, env):
             return None
         guard = None
@@ -303,7 +303,7 @@ class _Entry:
         if d == "param":
             return None if name in self.assigned else ("param", name)
         if name in self.assigned:
-            if d.init is not None and not _null(d.init) or name not in self.top_assign:
+            if d.init is not None and not is_null(d.init) or name not in self.top_assign:
                 return None
             v, denv = self.top_assign[name], self.top_env
         elif d.init is not None:
@@ -390,9 +390,3 @@ def _closure(used: set[str], by_name: dict[str, ir.Decl]) -> set[str]:
             out.add(n)
             todo += list(_names(by_name[n].init))
     return out
-
-
-def _null(e: ir.Expr) -> bool:
-    while isinstance(e, ir.Cast):
-        e = e.operand
-    return isinstance(e, ir.Const) and e.value == 0

@@ -30,6 +30,9 @@ from xpiler.types import Array, I32, Opaque, Pointer, Scalar, Type, Void
 from .scoped import Scoped
 
 PARALLEL = "omp parallel for"
+# a loop whose iterations are independent, printed inside a kernel or a parallel region (vnni
+# nested loops, BANG thread loops); the interpreter runs its iterations as lanes
+SIMD = "omp simd"
 VOID_PTR = Pointer(Void())
 ALLOC = {"malloc": 0, "aligned_alloc": 1}         # allocator -> index of its size argument
 COPIES = {"memcpy", "memset", "free"}

@@ -20,7 +20,8 @@ from xpiler.types import Array, DType, Opaque, Pointer, Scalar, VecKind, Vector
 
 from . import library_headers
 from .cpu_buffers import alias_host_buffers
-from .cpu_loops import SIMD, flatten_grid_stride_loops
+from .cpu_loops import PARALLEL_SIMD, flatten_grid_stride_loops
+from .offload import SIMD
 from .plain_math import plain_math
 
 HELPER_DEFINITIONS = {          # (CUDA/HIP math spellings become standard C: emit/plain_math.py)
@@ -41,9 +42,9 @@ class VnniEmitter(Printer):
         parallel = any(p.startswith("omp parallel for") for p in s.pragmas)
         keep = tuple(p for p in s.pragmas if not p.startswith("omp parallel for"))
         if parallel and self.parallel_depth == 0:
-            keep = (SIMD if SIMD in s.pragmas else "omp parallel for",) + keep
+            keep = (PARALLEL_SIMD if PARALLEL_SIMD in s.pragmas else "omp parallel for",) + keep
         elif parallel and not _has_sync_pragmas(s.body):
-            keep = ("omp simd",) + keep        # independent iterations, inside a parallel region
+            keep = (SIMD,) + keep              # independent iterations, inside a parallel region
         if parallel:
             self.parallel_depth += 1
         try:

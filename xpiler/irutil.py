@@ -112,7 +112,19 @@ def map_child_statements(s: ir.Stmt, visit: Callable[[ir.Stmt], ir.Stmt]) -> ir.
 
 
 def uses(node, name: str) -> bool:
-    return any(isinstance(n, ir.Var) and n.name == name for n in walk(node))
+    return node is not None and any(isinstance(n, ir.Var) and n.name == name for n in walk(node))
+
+
+def strip_casts(e: ir.Expr) -> ir.Expr:
+    """`e` without the conversions around it (`(float*)(void*)p` -> `p`)."""
+    while isinstance(e, ir.Cast):
+        e = e.operand
+    return e
+
+
+def is_null(e: ir.Expr | None) -> bool:
+    """`0`, `NULL`, `(T*)0`."""
+    return e is not None and isinstance(strip_casts(e), ir.Const) and strip_casts(e).value == 0
 
 
 def builtins_used(node) -> set[str]:

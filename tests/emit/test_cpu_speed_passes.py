@@ -71,15 +71,8 @@ def test_add_f4_output_takes_arrays_that_are_not_16_byte_aligned(tmp_path):
     assert subprocess.run([str(tmp_path / "m")], env={"OMP_NUM_THREADS": "2"}).returncode == 0
 
 
-# a view through a more strictly aligned type than the buffer's elements (double over float):
-# the allocation is aligned for it, the caller's array need not be, so the copies stay
-DOUBLE_VIEW = """
-__global__ void k(const float* x, float* y, int n) {
-  int i = blockIdx.x * blockDim.x + threadIdx.x;
-  const double* d = reinterpret_cast<const double*>(x);
-  if (i < n / 2) y[i] = (float)(d[i] == d[i]);
-}
-extern "C" void run(const float* x, float* y, int n) {
+# the usual launcher of a kernel `k(x, y, n)`: x copied in, y copied out, whole arrays
+COPY_IN_COPY_OUT = """extern "C" void run(const float* x, float* y, int n) {
   float *dx, *dy;
   size_t bytes = n * sizeof(float);
   cudaMalloc((void**)&dx, bytes);
@@ -91,6 +84,17 @@ extern "C" void run(const float* x, float* y, int n) {
   cudaFree(dy);
 }
 """
+
+
+# a view through a more strictly aligned type than the buffer's elements (double over float):
+# the allocation is aligned for it, the caller's array need not be, so the copies stay
+DOUBLE_VIEW = """
+__global__ void k(const float* x, float* y, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  const double* d = reinterpret_cast<const double*>(x);
+  if (i < n / 2) y[i] = (float)(d[i] == d[i]);
+}
+""" + COPY_IN_COPY_OUT
 
 
 def test_a_strictly_aligned_view_keeps_the_copy():
@@ -143,18 +147,7 @@ __global__ void k(float* x, float* y, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) { y[i] = x[i] * 2.0f; x[i] = -1.0f; }
 }
-extern "C" void run(const float* x, float* y, int n) {
-  float *dx, *dy;
-  size_t bytes = n * sizeof(float);
-  cudaMalloc((void**)&dx, bytes);
-  cudaMalloc((void**)&dy, bytes);
-  cudaMemcpy(dx, x, bytes, cudaMemcpyHostToDevice);
-  k<<<(n + 127) / 128, 128>>>(dx, dy, n);
-  cudaMemcpy(y, dy, bytes, cudaMemcpyDeviceToHost);
-  cudaFree(dx);
-  cudaFree(dy);
-}
-"""
+""" + COPY_IN_COPY_OUT
 
 
 def test_written_input_buffer_keeps_its_copy():
