@@ -13,6 +13,7 @@ with (rtol, atol) = (1e-4, 1e-5) for float32/float64 and (1e-2, 1e-3) for half/b
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,9 @@ class Program:
     module: ir.Module
     entry: ir.Function
     label: str
+    # measured_run's results by size point (on whatever random inputs): the extent inference and
+    # the differential test of one translation draw many of the same small points
+    runs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def params(self) -> tuple[ir.Param, ...]:
@@ -167,8 +171,12 @@ class Mismatch:
         return "\n".join(lines)
 
 
-def run_program(p: Program, inputs: dict) -> dict[str, np.ndarray]:
-    return Interpreter(p.module).run(p.entry.name, inputs)
+def run_program(p: Program, inputs: dict, deadline: float | None = None) -> dict[str, np.ndarray]:
+    """The program's results in the interpreter; machine.TooSlow past `deadline` (a
+    time.perf_counter() value)."""
+    interp = Interpreter(p.module)
+    interp.deadline = deadline
+    return interp.run(p.entry.name, inputs)
 
 
 PROBE_LENGTH = 1 << 20
@@ -180,10 +188,38 @@ def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = P
     array the run touched, or None when the program faults even then (or runs past `deadline`,
     a time.perf_counter() value). A kernel reads and writes only what it touches, so this is a
     run on inputs of exactly the needed lengths."""
+    run = measured_run(p, sizes, rng, length, deadline)
+    if run is None:
+        return None
+    copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+    return copy(run.inputs), copy(run.outputs)
+
+
+@dataclass
+class MeasuredRun:
+    """One run of a program at a size point, arrays cut to the part it touched."""
+    inputs: dict
+    outputs: dict
+    extents: dict[str, int]          # elements touched per pointer parameter (0: untouched)
+    seconds: float                   # what the run took
+    report: object = None            # the interpreter's Report (launches, ...)
+
+
+def measured_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH,
+                 deadline: float | None = None):
+    """`touched_extents`' run as a MeasuredRun (arrays cut to at least one element), remembered
+    per size point in `p.runs` (a run stopped at its deadline is not: it may finish another
+    time); None as there."""
+    key = (tuple(sorted((k, int(v)) for k, v in sizes.items())), length)
+    if key in p.runs:
+        return p.runs[key]
+    start = time.perf_counter()
     probe = touched_extents(p, sizes, rng, length, deadline)
     if probe is None:
+        if deadline is None:
+            p.runs[key] = None
         return None
-    inputs, buffers, extents = probe
+    inputs, buffers, extents, report = probe
     cut_in, cut_out = {}, {}
     for q in p.params:
         value = inputs[q.name]
@@ -193,12 +229,19 @@ def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = P
             cut_out[q.name] = buffers[q.name].as_array(value.dtype)[:n].copy()
         else:
             cut_in[q.name] = value
-    return cut_in, cut_out
+    p.runs[key] = MeasuredRun(cut_in, cut_out, extents, time.perf_counter() - start, report)
+    return p.runs[key]
+
+
+def measured_points(p: Program, length: int = PROBE_LENGTH) -> list[dict]:
+    """The size points where `p` ran without fault so far (measured_run)."""
+    return [dict(k) for (k, n), run in p.runs.items() if n == length and run is not None]
 
 
 def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH,
                     deadline: float | None = None):
-    """(inputs, buffers, elements touched per pointer parameter: 0 when untouched) of one run on
+    """(inputs, buffers, elements touched per pointer parameter: 0 when untouched, the
+    interpreter's report) of one run on
     large random arrays, or None when the program faults or returns never-written memory in an
     array (a fixed-shape launcher copying back more than its kernel wrote)."""
     inputs = synthesize(p.entry, sizes, rng, {q.name: length for q in p.params if isinstance(q.type, Pointer)})
@@ -215,7 +258,7 @@ def touched_extents(p: Program, sizes: dict, rng: np.random.Generator, length: i
     interp, buffers = run
     extents = {q.name: -(-buffers[q.name].high // inputs[q.name].dtype.itemsize)
                for q in p.params if isinstance(q.type, Pointer)}
-    return inputs, buffers, extents
+    return inputs, buffers, extents, interp.report
 
 
 def _integer_arrays(p: Program) -> list[str]:

@@ -25,10 +25,11 @@ from xpiler.constfold import fold
 from xpiler.irutil import transform, walk
 from xpiler.types import BOOL, I64, Scalar
 
-from .differential import Program, size_params, touched_extents
+from .differential import Program, measured_run, size_params
 
 MAX_DEGREE = 4
-PROBES = 7                    # draws that touch an array, wanted per array
+PROBES = 7                    # draws that touch an array, wanted per array (at most)
+MIN_DRAWS = 4                 # draws made even past the time budget (a line needs four)
 SIZE_RANGE = (1, 10)          # small draws: probes are whole interpreter runs
 
 
@@ -88,8 +89,10 @@ def infer_extents(source: Program, entry: ir.Function, names: list[str], seed: i
     observed: dict[str, list[int]] = {n: [] for n in names}
     start = time.perf_counter()
     for attempt in range(PROBES * 6):
+        spent = time.perf_counter() - start
         enough = all(sum(1 for e in observed[n] if e > 0) >= PROBES for n in names)
-        if enough or time.perf_counter() - start > budget_s:
+        if enough or _settled(observed, rows, atom_exprs) or spent > 3 * budget_s or \
+                (spent > budget_s and len(rows) >= MIN_DRAWS):
             break
         # small sizes first (a slow kernel still gets enough draws within the budget), widening
         high = min(SIZE_RANGE[1], SIZE_RANGE[0] + 2 + attempt)
@@ -98,7 +101,7 @@ def infer_extents(source: Program, entry: ir.Function, names: list[str], seed: i
             if drawn not in seen:
                 break
         seen.append(drawn)
-        run = touched_extents(source, drawn, np.random.default_rng(seed + attempt))
+        run = measured_run(source, drawn, np.random.default_rng(seed + attempt))
         if attempt == 0:
             start = time.perf_counter()       # the first run pays the program's one-time analysis
         if run is None:
@@ -111,13 +114,11 @@ def infer_extents(source: Program, entry: ir.Function, names: list[str], seed: i
                 row[a] = v
         rows.append(row)
         for n in names:
-            observed[n].append(int(run[2][to_source[n]]))
+            observed[n].append(int(run.extents[to_source[n]]))
     usable = [a for a in atom_exprs if all(a in r for r in rows)]
     out = {}
     for n in names:
-        # draws that leave an array untouched (an empty output, say) say nothing of its extent
-        keep = [i for i, e in enumerate(observed[n]) if e > 0]
-        formula = fit([[rows[i][a] for a in usable] for i in keep], [observed[n][i] for i in keep])
+        keep, formula = _fitted(observed[n], rows, usable)
         if formula is not None:
             e = expression(formula, [atom_exprs[a] for a in usable])
             if len(keep) < len(rows):                     # clamp where the formula may go negative
@@ -125,6 +126,42 @@ def infer_extents(source: Program, entry: ir.Function, names: list[str], seed: i
                 e = ir.Ternary(ir.Binary(">", e, zero, BOOL), e, zero, I64)
             out[n] = e
     return out
+
+
+def _fitted(observed: list[int], rows: list[dict[str, int]], usable: list[str]):
+    """(the draws that touched the array, the formula fitted to them or None): draws that leave
+    an array untouched (an empty output, say) say nothing of its extent."""
+    keep = [i for i, e in enumerate(observed) if e > 0]
+    return keep, fit([[rows[i][a] for a in usable] for i in keep], [observed[i] for i in keep])
+
+
+def _settled(observed: dict[str, list[int]], rows: list[dict[str, int]], atom_exprs: dict) -> bool:
+    """Whether every array's extent is fitted by enough draws to stop drawing: the formula's
+    unknowns plus two (fit's own rule) plus one more per atom beyond the first, at most PROBES —
+    with one size, four draws pin a line; with several, chance fits among the many monomials
+    need more draws to rule out — and every atom took three values or more among them (an atom
+    that stayed constant, say OH = (H - 1) / 2 + 1 over draws of H in 1..2, is invisible to any
+    formula: N * C * OW fits there as well as N * OH * OW * C)."""
+    usable = [a for a in atom_exprs if all(a in r for r in rows)]
+    for extents in observed.values():
+        keep, formula = _fitted(extents, rows, usable) if sum(e > 0 for e in extents) >= MIN_DRAWS else ([], None)
+        if formula is None or not _exact(formula, [rows[i] for i in keep], usable, [extents[i] for i in keep]):
+            return False                      # (robust_fit's formulas may miss draws: draw on)
+        if any(len({rows[i][a] for i in keep}) < 3 for a in usable):
+            return False
+        unknowns = len(formula[0]) + 1
+        if len(keep) < min(PROBES, unknowns + 2 + max(0, len(usable) - 1)):
+            return False
+    return True
+
+
+def _exact(formula, rows: list[dict[str, int]], usable: list[str], extents: list[int]) -> bool:
+    terms, constant = formula
+    for row, e in zip(rows, extents):
+        values = [row[a] for a in usable]
+        if sum(c * int(np.prod([values[i] for i in m])) for c, m in terms) + constant != e:
+            return False
+    return True
 
 
 def monomials(n_atoms: int, degree: int) -> list[tuple[int, ...]]:

@@ -52,6 +52,9 @@ COMPILERS = {
                 "-include", "hip/hip_runtime.h", "-x", "c++"],
 }
 SIMT_PLATFORMS = ("cuda-cpu", "hip-cpu")
+# calls that run in a forked child (`call(..., isolate=True)`): the emulations stop a faulty run
+# by aborting (or, SIMT, by recording an error), which must not take the caller down
+FORKED = SIMT_PLATFORMS + ("bang",)
 SIMT_TIMEOUT_S = float(os.environ.get("XPILER_SIMT_TIMEOUT", "120"))
 
 _SCALAR_CTYPES = {
@@ -424,50 +427,114 @@ def _schedule_code(schedule: str | int | None) -> int | None:
 
 
 def call(lib_path: Path, entry: str, params: list[str], inputs: dict, *, isolate: bool = False,
-         timeout: float | None = None, schedule: str | int | None = None) -> dict[str, np.ndarray]:
+         timeout: float | None = None, schedule: str | int | None = None,
+         guard: int = 0, guard_seed: int = 0) -> dict[str, np.ndarray]:
     """Call `entry(params...)`; arrays are copied first and the copies, updated, are returned.
 
     isolate: run the call in a forked child (arrays in shared memory), so a crash, a hang
     (killed after `timeout` seconds) or an error recorded by the simt_cpu emulation is raised as
-    NativeError instead of taking the caller down. schedule: simt_cpu block/thread order,
-    "forward" (default) or "reverse".
+    NativeError instead of taking the caller down. (Not for OpenMP code once this process ran
+    OpenMP: libgomp's threads do not survive a fork, the child hangs.) schedule: simt_cpu
+    block/thread order, "forward" (default) or "reverse".
+    guard: bytes of random filler placed before and after every array (`Guarded`): a write
+    there raises NativeError; a read there brings random values into the results.
     """
     sched = _schedule_code(schedule)
+    guarded = Guarded(inputs, params, guard, guard_seed) if guard else None
     if isolate:
-        return _call_isolated(lib_path, entry, params, inputs, timeout or SIMT_TIMEOUT_S, sched)
-    buffers = {name: np.ascontiguousarray(inputs[name]).copy() for name in params
-               if isinstance(inputs[name], np.ndarray)}
-    err = _invoke(lib_path, entry, _ctypes_args(params, inputs, buffers), sched)
-    if err:
-        raise NativeError(f"{entry}: {err}")
+        buffers = _call_isolated(lib_path, entry, params, inputs, timeout or SIMT_TIMEOUT_S, sched, guarded)
+    else:
+        if guarded is not None:
+            buffers = guarded.arrays()
+        else:
+            buffers = {name: np.ascontiguousarray(inputs[name]).copy() for name in params
+                       if isinstance(inputs[name], np.ndarray)}
+        err = _invoke(lib_path, entry, _ctypes_args(params, inputs, buffers), sched)
+        if err:
+            raise NativeError(f"{entry}: {err}")
+    if guarded is not None:
+        return guarded.check(entry, buffers)
     return buffers
 
 
+class Guarded:
+    """Arrays with `guard` bytes of random filler on each side (the arrays are views into the
+    middle of larger buffers), for calls of code that may access outside its arrays: `check`
+    raises NativeError when a filler byte changed, and returns the arrays."""
+
+    def __init__(self, inputs: dict, params: list[str], guard: int, seed: int):
+        self.guard = -(-guard // 64) * 64
+        self.names = [n for n in params if isinstance(inputs[n], np.ndarray)]
+        self.sources = {n: np.ascontiguousarray(inputs[n]) for n in self.names}
+        rng = np.random.default_rng(seed)
+        self.fill = {n: rng.integers(0, 256, 2 * self.guard, dtype=np.uint8) for n in self.names}
+        self.whole: dict[str, np.ndarray] = {}
+
+    def arrays(self, allocate=None) -> dict[str, np.ndarray]:
+        """The arrays (views), their contents copied in; `allocate(nbytes)` gives the buffers
+        (default: numpy byte arrays)."""
+        out = {}
+        for n in self.names:
+            a, g = self.sources[n], self.guard
+            raw = allocate(a.nbytes + 2 * g) if allocate is not None else np.empty(a.nbytes + 2 * g, np.uint8)
+            raw[:g] = self.fill[n][:g]
+            raw[g + a.nbytes:] = self.fill[n][g:]
+            view = raw[g:g + a.nbytes].view(a.dtype).reshape(a.shape)
+            view[...] = a
+            self.whole[n] = raw
+            out[n] = view
+        return out
+
+    def check(self, entry: str, buffers: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        for n in self.names:
+            raw, g = self.whole[n], self.guard
+            size = self.sources[n].nbytes
+            for side, got, want in (("before", raw[:g], self.fill[n][:g]), ("after", raw[g + size:], self.fill[n][g:])):
+                changed = np.flatnonzero(np.asarray(got) != want)
+                if changed.size:
+                    item = self.sources[n].itemsize
+                    at = (int(changed[0]) - g) // item if side == "before" else \
+                        self.sources[n].size + int(changed[0]) // item
+                    raise NativeError(f"{entry}: writes outside the array '{n}' (element {at}, "
+                                      f"{'before its start' if side == 'before' else 'past its end'}: "
+                                      f"{self.sources[n].size} element(s))")
+        return {n: np.array(v) for n, v in buffers.items()}
+
+
 def _call_isolated(lib_path: Path, entry: str, params: list[str], inputs: dict, timeout: float,
-                   schedule: int | None) -> dict[str, np.ndarray]:
+                   schedule: int | None, guarded: Guarded | None = None) -> dict[str, np.ndarray]:
+    import faulthandler
     import mmap
     import select
     import signal
     import time
 
     arrays = {n: np.ascontiguousarray(inputs[n]) for n in params if isinstance(inputs[n], np.ndarray)}
+    pad = guarded.guard if guarded is not None else 0
     offsets, total = {}, 0
     for name, a in arrays.items():
         offsets[name] = total
-        total += (a.nbytes + 255) // 256 * 256
+        total += (a.nbytes + 2 * pad + 255) // 256 * 256
     shm = mmap.mmap(-1, max(total, 1))  # shared with the child
-    buffers = {}
-    for name, a in arrays.items():
-        view = np.frombuffer(shm, dtype=a.dtype, count=a.size, offset=offsets[name]).reshape(a.shape)
-        view[...] = a
-        buffers[name] = view
+    if guarded is not None:
+        places = iter(offsets.values())
+        buffers = guarded.arrays(lambda nbytes: np.frombuffer(shm, np.uint8, nbytes, next(places)))
+    else:
+        buffers = {}
+        for name, a in arrays.items():
+            view = np.frombuffer(shm, dtype=a.dtype, count=a.size, offset=offsets[name]).reshape(a.shape)
+            view[...] = a
+            buffers[name] = view
     args = _ctypes_args(params, inputs, buffers)
     rfd, wfd = os.pipe()
+    errors = tempfile.TemporaryFile()          # the child's stderr: what an emulation says when it aborts
     pid = os.fork()
     if pid == 0:  # child: call, report, exit without running the parent's cleanup
         code = 0
         try:
             os.close(rfd)
+            os.dup2(errors.fileno(), 2)
+            faulthandler.disable()             # an abort is reported by its own message, not a Python dump
             err = _invoke(lib_path, entry, args, schedule)
             ctypes.CDLL(None).fflush(None)
             os.write(wfd, ("ERR " + err if err else "OK").encode())
@@ -494,8 +561,13 @@ def _call_isolated(lib_path: Path, entry: str, params: list[str], inputs: dict, 
         _, status = os.waitpid(pid, 0)
     if timed_out:
         raise NativeError(f"{entry}: no result after {timeout:g} s (hang: spin-wait or endless loop?)")
+    errors.seek(0)
+    said = [line for line in errors.read()[-4000:].decode(errors="replace").splitlines() if line.strip()]
+    errors.close()
     if os.WIFSIGNALED(status):
         sig = signal.Signals(os.WTERMSIG(status)).name
+        if said:
+            raise NativeError(f"{entry}: {said[-1].strip()} (stopped with {sig})")
         raise NativeError(f"{entry}: crashed with {sig} (wild memory access or stack overflow?)")
     msg = b"".join(chunks).decode(errors="replace")
     if msg != "OK":
@@ -509,6 +581,6 @@ def run_native(source: str | Path, platform: str, entry: str, params: list[str],
                schedule: str | int | None = None, timeout: float | None = None):
     """Compile (cached) and call; returns the final contents of every array argument.
 
-    cuda-cpu / hip-cpu calls run isolated in a child process (see `call`)."""
+    cuda-cpu, hip-cpu and bang calls run isolated in a child process (see `call`)."""
     return call(compile_shared(source, platform), entry, params, inputs,
-                isolate=platform in SIMT_PLATFORMS, timeout=timeout, schedule=schedule)
+                isolate=platform in FORKED, timeout=timeout, schedule=schedule)

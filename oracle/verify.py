@@ -8,6 +8,11 @@
      lengths are what the source touches (`probe_run`), lengthened to the extents a device
      output assumes;
   3. the target's real compiler accepts it (g++; nvcc; hipcc; g++ with the BANG emulation header);
+     Where this machine can run the output natively (4.), an example whose interpreted run of the
+     output passes OUTPUT_INTERP_S runs the output natively instead, its arrays guarded by random
+     filler (a write outside them fails the check; a read outside them brings random values into
+     the results): generated kernels of thousands of lines and serial per-thread loops cost the
+     interpreter minutes; the source always runs in the interpreter (the reference);
   4. where this machine can run the target (vnni natively; bang through the emulation header;
      cuda/hip through the SIMT CPU emulation), the compiled output agrees with the interpreter;
   5. a GPU/MLU output of a source with parallel work has device code (a kernel that runs).
@@ -28,11 +33,13 @@ import numpy as np
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
+from xpiler.interp.machine import TooSlow
 from xpiler.irutil import walk
 
 from . import native
 from .differential import (DEFAULT_SIZE_RANGE, Program, UsageError, check_compatible, compare,
-                           device_footprint, entry_of, probe_run, random_array, run_program, size_params)
+                           device_footprint, entry_of, measured_points, measured_run, random_array, run_program,
+                           size_params)
 from .sizes import crossing, device_allocations, shape_literals, tile_sizes, written_for
 
 EXTENSIONS = {ir.Platform.CUDA: ".cu", ir.Platform.HIP: ".hip", ir.Platform.BANG: ".mlu",
@@ -43,6 +50,12 @@ COMPILER = {ir.Platform.VNNI: "g++", ir.Platform.BANG: "g++ with the BANG emulat
             ir.Platform.CUDA: "nvcc", ir.Platform.HIP: "hipcc"}
 DIFFERENTIAL = "interpreter differential test"
 PROBE_MIN_S = 1.0      # the least time a probe of a larger size gets once an example ran
+OUTPUT_INTERP_S = 2.0  # an interpreted run of the output longer than this runs natively instead
+NATIVE_GUARD_BYTES = 1 << 16   # random filler before and after each array of a native run
+
+
+class NativeUnavailable(Exception):
+    """The output's native library could not be built: the differential test stays in the interpreter."""
 
 
 @dataclass
@@ -57,7 +70,7 @@ class Check:
 
 def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: str,
                        examples: int, sizes: dict | None, seed: int,
-                       extents: dict[str, ir.Expr] | None = None) -> list[Check]:
+                       extents: dict[str, ir.Expr] | None = None, source: Program | None = None) -> list[Check]:
     from xpiler.grammar import parse
     checks: list[Check] = []
     out_name = Path(src).stem + EXTENSIONS[target]
@@ -67,7 +80,7 @@ def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: s
     except XpilerError as e:
         checks.append(Check("parses with xpiler's front end", "fail", e.message))
         return checks
-    a = Program(module, entry_of(module), src)
+    a = source if source is not None else Program(module, entry_of(module), src)
     b = Program(out_module, entry_of(out_module, a.entry.name), out_name)
     device = device_code_check(module, out_module, target)
     if device is not None:
@@ -79,7 +92,10 @@ def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: s
     with ThreadPoolExecutor(max_workers=2) as pool:
         real_check = pool.submit(real_compile, text, real) if real is not None else None
         library = pool.submit(native.compile_shared, text, tool) if native.available(tool) is None else None
-        example_inputs = differential(a, b, examples, sizes, seed, checks, extents=extents)
+        runner = None
+        if library is not None and (target is not ir.Platform.VNNI or native.cpu_runs_vnni()):
+            runner = NativeOutput(library, b, tool, seed)
+        example_inputs = differential(a, b, examples, sizes, seed, checks, extents=extents, native_output=runner)
         if real_check is not None:
             checks.append(real_check.result())
         elif native.available(tool):
@@ -101,12 +117,14 @@ def verify_translation(module: ir.Module, text: str, target: ir.Platform, src: s
     if example_inputs is None:
         checks.append(Check(f"native run ({tool})", "skip", "no valid example inputs"))
         return checks
-    inputs, expected = example_inputs
-    try:
-        got = native.call(lib, b.entry.name, [p.name for p in b.params], inputs)
-    except native.NativeError as e:
-        checks.append(Check(f"native run ({tool})", "fail", str(e)[:200]))
-        return checks
+    inputs, expected, got = example_inputs
+    if got is None:                          # (else: the differential test's last example ran natively)
+        try:
+            got = native.call(lib, b.entry.name, [p.name for p in b.params], inputs,
+                              isolate=tool in native.FORKED)
+        except native.NativeError as e:
+            checks.append(Check(f"native run ({tool})", "fail", str(e)[:200]))
+            return checks
     mismatch = compare(got, expected, b, b, inputs)
     checks.append(Check(f"native run ({tool}) agrees with the interpreter", "pass" if mismatch is None else "fail",
                         "" if mismatch is None else mismatch.render("native", "interpreter").splitlines()[0]))
@@ -133,12 +151,34 @@ def device_code_check(source: ir.Module, output: ir.Module, target: ir.Platform)
     return None
 
 
+class NativeOutput:
+    """Runs the output natively (the library being compiled in `library`, a future), its arrays
+    guarded (native.Guarded); OpenMP (vnni) in this process, the emulations in a forked child."""
+
+    def __init__(self, library, b: Program, tool: str, seed: int):
+        self.library, self.b, self.tool, self.seed = library, b, tool, seed
+
+    def __call__(self, inputs: dict) -> dict:
+        try:
+            lib = self.library.result()
+        except native.NativeError as e:
+            raise NativeUnavailable(str(e)) from None
+        return native.call(lib, self.b.entry.name, [p.name for p in self.b.params], inputs,
+                           isolate=self.tool in native.FORKED, guard=NATIVE_GUARD_BYTES,
+                           guard_seed=self.seed)
+
+
 class _Runs:
     """Runs of the source and the output at size points, within a time budget; remembers what was
-    tested and keeps one (inputs, expected outputs) pair for the native check."""
+    tested and keeps one (inputs, expected outputs, native outputs or None) triple for the native
+    check."""
 
-    def __init__(self, a: Program, b: Program, extents, seed: int, budget_s: float):
+    def __init__(self, a: Program, b: Program, extents, seed: int, budget_s: float,
+                 native_output: NativeOutput | None = None):
         self.a, self.b, self.extents, self.seed = a, b, extents, seed
+        self.native = native_output
+        self.native_runs = 0
+        self.interpreter_too_slow = False
         self.budget_s, self.start = budget_s, time.perf_counter()
         self.rng = np.random.default_rng(seed)
         self.ran, self.rejected, self.tested = 0, 0, []
@@ -179,7 +219,8 @@ class _Runs:
             # output runs there too): the cost prediction from small sizes can be far too low
             left = self.budget_s - self.elapsed()
             deadline = None if self.cost is None else time.perf_counter() + max(left / 2, PROBE_MIN_S)
-            run = probe_run(self.a, point, np.random.default_rng(self.seed + self.count), deadline=deadline)
+            measured = measured_run(self.a, point, np.random.default_rng(self.seed + self.count), deadline=deadline)
+            run = None if measured is None else (_copy(measured.inputs), _copy(measured.outputs), measured.seconds)
             if run is not None and self.extents and not _lengthen(run[0], run[1], self.extents, point, self.rng):
                 run = None                 # the source touches more than the caller passes here
             self.probes[key] = run
@@ -190,18 +231,20 @@ class _Runs:
 
     def example(self, point: dict) -> bool:
         """Run one example at `point`; False when the source faults there (a rejected point)."""
-        t0 = time.perf_counter()
         run = self.probe(point)
         if run is None:
             self.rejected += 1
             return False
-        inputs, out_a = run
-        copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+        inputs, out_a, source_seconds = run
+        t0 = time.perf_counter()
         in_b = {pb.name: inputs[pa.name] for pa, pb in zip(self.a.params, self.b.params)}
         try:
-            out_b = run_program(self.b, copy(in_b))
+            out_b, natively = self.run_output(in_b)
         except XpilerError as e:
             self.failure = f"sizes {point}: the output faults: {e.message}"
+            return True
+        except native.NativeError as e:
+            self.failure = f"sizes {point}: the output, run natively ({self.native.tool}), fails: {str(e)[:200]}"
             return True
         mismatch = compare(out_b, out_a, self.b, self.a, in_b)
         if mismatch is not None:
@@ -209,11 +252,32 @@ class _Runs:
             self.failure = f"sizes {point}: {detail[:300]}"
             return True
         self.ran += 1
+        self.native_runs += natively
         self.tested.append(dict(point))
-        self.last = (copy(in_b), out_a)
-        self.cost = (time.perf_counter() - t0, _volume(point))
+        self.last = (_copy(in_b), out_a, out_b if natively else None)
+        self.cost = (source_seconds + time.perf_counter() - t0, _volume(point))
         self.times.append((self.cost[1], self.cost[0]))
         return True
+
+
+    def run_output(self, in_b: dict) -> tuple[dict, bool]:
+        """The output's results on `in_b`, and whether it ran natively: in the interpreter, up to
+        OUTPUT_INTERP_S where it can run natively (then natively, and so for the later examples)."""
+        if self.native is not None and not self.interpreter_too_slow:
+            try:
+                return run_program(self.b, _copy(in_b), deadline=time.perf_counter() + OUTPUT_INTERP_S), False
+            except TooSlow:
+                self.interpreter_too_slow = True
+        if self.native is not None:
+            try:
+                return self.native(in_b), True
+            except NativeUnavailable:
+                self.native = None
+        return run_program(self.b, _copy(in_b)), False
+
+
+def _copy(d: dict) -> dict:
+    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
 
 
 def _volume(point: dict) -> float:
@@ -221,9 +285,11 @@ def _volume(point: dict) -> float:
 
 
 def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed: int, checks: list[Check],
-                 budget_s: float = 8.0, extents: dict[str, ir.Expr] | None = None):
+                 budget_s: float = 8.0, extents: dict[str, ir.Expr] | None = None,
+                 native_output: NativeOutput | None = None):
     """Run source and output on up to `examples` size points (see the module docstring); returns
-    one (inputs, expected outputs) pair for the native check, or None. `extents` (source parameter
+    one (inputs, expected outputs, the output's native results or None) triple for the native
+    check, or None. `extents` (source parameter
     -> element count over the sizes) are the array lengths the output's host entry assumes the
     caller passes: arrays shorter than that are lengthened with random values."""
     try:
@@ -232,10 +298,18 @@ def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed
         checks.append(Check(DIFFERENTIAL, "fail", e.message))
         return None
     names = size_params(a.entry)
-    runs = _Runs(a, b, extents, seed, budget_s)
+    runs = _Runs(a, b, extents, seed, budget_s, native_output)
     user = sizes or {}
     fixed = {n: v for n, v in user.items() if not isinstance(v, tuple)}
     how = "sizes from --size" if user else "random sizes"
+    # 0. points the source ran at already (the extent inference's random draws), largest first
+    for point in sorted(measured_points(a), key=_volume, reverse=True):
+        if runs.ran >= examples or runs.failure:
+            break
+        point = {n: point[n] for n in names if n in point}          # (in parameter order)
+        if set(point) == set(names) and all(_range(user.get(n, DEFAULT_SIZE_RANGE))[0] <= v <=
+                                            _range(user.get(n, DEFAULT_SIZE_RANGE))[1] for n, v in point.items()):
+            runs.example(point)
     # 1. random draws; the first ones small (cheap, and where tails show up)
     for attempt in range(examples * 4):
         if runs.ran >= examples or runs.failure or (runs.ran and runs.elapsed() > budget_s):
@@ -248,8 +322,8 @@ def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed
             if n not in user:
                 hi = min(hi, max(lo, 4 * (attempt + 1)))
             point[n] = int(runs.rng.integers(lo, hi + 1))
-        if runs.ran and not runs.affordable(point):
-            continue
+        if (runs.ran and not runs.affordable(point)) or point in runs.tested:
+            continue                              # (a point tested already: same inputs, probes are cached)
         runs.example(point)
     # 2. a fixed-shape kernel: the sizes it was written for, then around them
     pool = []
@@ -288,6 +362,9 @@ def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed
         return None
     shown = "; ".join(_show(p) for p in runs.tested[:6]) + ("; ..." if len(runs.tested) > 6 else "")
     detail = f"{runs.ran} example(s)" + (f", {how}: {shown}" if names else "") + crossed
+    if runs.native_runs:
+        detail += (f"; the output ran natively ({native_output.tool}, arrays guarded) in {runs.native_runs} of them: "
+                   f"its interpreted run took over {OUTPUT_INTERP_S:g} s")
     checks.append(Check(DIFFERENTIAL, "pass", detail))
     return runs.last
 
@@ -348,7 +425,9 @@ def _lengthen(inputs: dict, outputs: dict, extents: dict[str, ir.Expr], sizes: d
 
 
 def real_compile(text: str, platform: str) -> Check:
-    """Compile-only check with nvcc or hipcc."""
+    """Compile-only check with nvcc or hipcc. hipcc at -O1: the check is whether the compiler
+    accepts the code for the target (parsing, semantic analysis, code generation); at its default
+    -O3, unrolling constant-trip loop nests can take clang half a minute on one kernel."""
     tool = {"cuda": "nvcc", "hip": "hipcc"}[platform]
     if shutil.which(tool) is None:
         return Check(f"compiles with {tool}", "skip", f"{tool} not found")
@@ -356,7 +435,7 @@ def real_compile(text: str, platform: str) -> Check:
         src = Path(tmp) / ("k.cu" if platform == "cuda" else "k.hip")
         src.write_text(text)
         cmd = ["nvcc", "-arch=sm_80", "-c", str(src), "-o", str(Path(tmp) / "k.o")] if platform == "cuda" else \
-            ["hipcc", "--offload-arch=gfx90a", "-c", str(src), "-o", str(Path(tmp) / "k.o")]
+            ["hipcc", "-O1", "--offload-arch=gfx90a", "-c", str(src), "-o", str(Path(tmp) / "k.o")]
         env = dict(os.environ, HIP_PLATFORM="amd")
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:

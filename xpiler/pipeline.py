@@ -71,9 +71,11 @@ def translate(src: str | Path, to: str, source_platform: str | None = None, exam
         from xpiler.lift.vnni import parallel_notes
         notes = notes + parallel_notes(module)
     used_extents: dict[str, ir.Expr] = {}
+    from xpiler.oracle.differential import Program
+    source = Program(module, entry_of_module(module), str(src))     # (its runs serve both uses)
     if target is not ir.Platform.VNNI:
         given = parse_extents(extents or {}, entry_of_module(module), str(src))
-        canonical = stage_for_device(module, canonical, target, seed, used_extents, given)
+        canonical = stage_for_device(module, canonical, target, seed, used_extents, given, source)
     text = emit(canonical, target)
     if module.platform is ir.Platform.VNNI and target is not ir.Platform.VNNI:
         from xpiler.emit import entry_alias
@@ -82,7 +84,8 @@ def translate(src: str | Path, to: str, source_platform: str | None = None, exam
             text += entry_alias(source_entry)
     result = Translation(str(src), module.platform, target, text, notes=notes)
     if verify:
-        result.checks = verify_translation(module, text, target, str(src), examples, sizes, seed, used_extents)
+        result.checks = verify_translation(module, text, target, str(src), examples, sizes, seed, used_extents,
+                                           source=source)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -127,7 +130,8 @@ def parse_extents(given: dict[str, str], entry: ir.Function, src: str) -> dict[s
 
 
 def stage_for_device(module: ir.Module, canonical: ir.Module, target: ir.Platform, seed: int,
-                     extents: dict[str, ir.Expr], given: dict[str, ir.Expr] | None = None) -> ir.Module:
+                     extents: dict[str, ir.Expr], given: dict[str, ir.Expr] | None = None,
+                     source=None) -> ir.Module:
     """Give the host arrays the canonical kernels use scratch copies (emit/staging.py), with the
     extents of pointer parameters synthesized from interpreter runs of the source (oracle/extents.py);
     the extents used are added to `extents`, keyed by the source's parameter names."""
@@ -146,9 +150,9 @@ def stage_for_device(module: ir.Module, canonical: ir.Module, target: ir.Platfor
             extents[name] = given[name]
             return given[name]
         if cache is None:
-            source = Program(module, entry_of(module), module.filename or "source")
+            program = source or Program(module, entry_of(module), module.filename or "source")
             pointers = [p.name for p in entry.params if isinstance(p.type, Pointer)]
-            cache = infer_extents(source, entry, pointers, seed)
+            cache = infer_extents(program, entry, pointers, seed)
         if name in cache:
             position = [p.name for p in entry.params].index(name)
             extents[module_params[position]] = cache[name]

@@ -41,12 +41,12 @@ inline cnrtRet_t cnrtSyncDevice() { return cnrtSuccess; }
 inline const char* cnrtGetErrorStr(cnrtRet_t ret) { return ret == cnrtSuccess ? "cnrtSuccess" : "cnrt error"; }
 inline cnrtRet_t cnrtGetLastError() { return cnrtSuccess; }
 
-// GDRAM: 64-byte aligned host memory.
+// GDRAM: 64-byte aligned host memory, poisoned, with a red zone (xpiler_bang::gdram_alloc).
 inline cnrtRet_t cnrtMalloc(void** ptr, size_t bytes) {
-  *ptr = std::aligned_alloc(64, (bytes + 63) / 64 * 64 + 64);
+  *ptr = ::xpiler_bang::gdram_alloc(bytes);
   return *ptr ? cnrtSuccess : cnrtErrorNoMem;
 }
-inline cnrtRet_t cnrtFree(void* ptr) { std::free(ptr); return cnrtSuccess; }
+inline cnrtRet_t cnrtFree(void* ptr) { ::xpiler_bang::gdram_free(ptr); return cnrtSuccess; }
 inline cnrtRet_t cnrtMemcpy(void* dst, void* src, size_t bytes, cnrtMemTransDir_t) {
   if (bytes) std::memmove(dst, src, bytes);
   return cnrtSuccess;

@@ -227,6 +227,56 @@ namespace xpiler_bang {
 inline thread_local std::barrier<>* cluster_barrier = nullptr;  // 4 tasks of one cluster
 inline thread_local std::barrier<>* union_barrier = nullptr;    // 4N tasks of one union block
 
+// GDRAM buffers (cnrtMalloc): poisoned until written (0xFF bytes: NaN as a float, -1 as an
+// integer, as device memory holds garbage) and followed by a red zone, checked when the buffer is
+// freed and after every launch: a write past the end of a buffer stops the run.
+constexpr size_t GDRAM_RED = 256;
+struct GdramBuffer { unsigned char* base; size_t bytes; };
+inline std::mutex& gdram_lock() { static std::mutex m; return m; }
+inline std::vector<GdramBuffer>& gdram_buffers() { static std::vector<GdramBuffer> v; return v; }
+inline unsigned char gdram_red(size_t i) { return (unsigned char)(0xA5u ^ (i * 29u)); }
+inline size_t gdram_total(size_t bytes) { return (bytes + GDRAM_RED + 63) / 64 * 64; }
+
+inline void* gdram_alloc(size_t bytes) {
+  auto* base = static_cast<unsigned char*>(std::aligned_alloc(64, gdram_total(bytes)));
+  if (!base) return nullptr;
+  std::memset(base, 0xFF, bytes);
+  for (size_t i = bytes; i < gdram_total(bytes); ++i) base[i] = gdram_red(i - bytes);
+  std::lock_guard<std::mutex> hold(gdram_lock());
+  gdram_buffers().push_back({base, bytes});
+  return base;
+}
+
+inline void gdram_check(const GdramBuffer& b) {
+  for (size_t i = b.bytes; i < gdram_total(b.bytes); ++i)
+    if (b.base[i] != gdram_red(i - b.bytes)) {
+      char what[160];
+      std::snprintf(what, sizeof what, "write past the end of a cnrtMalloc'd buffer of %zu bytes (at byte %zu)",
+                    b.bytes, i);
+      fail(what);
+    }
+}
+
+inline void gdram_check_all() {
+  std::lock_guard<std::mutex> hold(gdram_lock());
+  for (const auto& b : gdram_buffers()) gdram_check(b);
+}
+
+inline void gdram_free(void* ptr) {
+  if (!ptr) return;
+  {
+    std::lock_guard<std::mutex> hold(gdram_lock());
+    auto& all = gdram_buffers();
+    for (size_t i = 0; i < all.size(); ++i)
+      if (all[i].base == ptr) {
+        gdram_check(all[i]);
+        all.erase(all.begin() + std::ptrdiff_t(i));
+        break;
+      }
+  }
+  std::free(ptr);
+}
+
 inline void set_task(cnrtDim3_t dim, unsigned x, unsigned y, unsigned z, int core_id, int core_dim,
                      int cluster_id, int cluster_dim) {
   taskDimX = int(dim.x); taskDimY = int(dim.y); taskDimZ = int(dim.z);
@@ -255,6 +305,7 @@ void launch(cnrtDim3_t dim, cnrtFunctionType_t ktype, cnrtQueue_t, void (*kernel
       });
     }
     for (auto& th : pool) th.join();
+    gdram_check_all();
     return;
   }
   if (kt != 4 && kt != 8 && kt != 16 && kt != 32 && kt != 64) fail("unknown cnrtFunctionType_t");
@@ -281,6 +332,7 @@ void launch(cnrtDim3_t dim, cnrtFunctionType_t ktype, cnrtQueue_t, void (*kernel
         }
         for (auto& th : tasks) th.join();
       }
+  gdram_check_all();
 }
 
 }  // namespace xpiler_bang

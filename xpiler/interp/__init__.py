@@ -7,6 +7,7 @@ contents of every array. `launch` runs kernels: CUDA/HIP grids in batches of who
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +16,7 @@ from xpiler import ir
 from xpiler.diagnostics import XpilerError
 from xpiler.types import Pointer, Scalar, Space, Vector
 
-from .machine import Machine
+from .machine import Machine, TooSlow
 from .memory import Buffer, Memory, Ptr
 from .values import convert
 
@@ -167,6 +168,8 @@ class Interpreter:
             self.report.sampled.append(f"{fn.name}: ran {self.sample_blocks} of {nblocks} blocks "
                                        f"(blocks {chosen[:8].tolist()}{' ...' if chosen.size > 8 else ''})")
         for start in range(0, chosen.size, per_batch):
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                raise TooSlow(span, "the run went past its time limit")
             nb = min(per_batch, chosen.size - start)
             L = nb * threads
             lane = np.arange(L, dtype=np.int64)
