@@ -35,11 +35,12 @@ ATOMIC_UFUNCS = {"+": np.add, "-": np.add, "*": np.multiply, "&": np.bitwise_and
 
 
 class Frame:
-    __slots__ = ("scopes", "returned", "ret", "function", "static")
+    __slots__ = ("scopes", "returned", "ret", "function", "static", "any_returned")
 
     def __init__(self, function: ir.Function | None, lanes: int):
         self.scopes: list[dict] = [{}]
         self.returned = np.zeros(lanes, bool)
+        self.any_returned = False              # some lane may be set in `returned` (may be stale-true)
         self.ret = None
         self.function = function
         self.static: dict = {}
@@ -97,6 +98,7 @@ class Machine:
         self.compiled: dict = cache if isinstance(cache, dict) else {}
         self._count_mask = None                   # count(): the last mask counted and its popcount
         self._count_n = 0
+        self._uniform_masks = None                # uniform_truth(): all-false and all-true masks
         # time.perf_counter() value past which loops stop with TooSlow (the Interpreter's option)
         self.deadline = getattr(runtime, "deadline", None)
 
@@ -143,6 +145,8 @@ class Machine:
         Without per-block or per-task variables they are one object per run (C globals, a
         `__constant__` array the host fills with cudaMemcpyToSymbol): made once, in a one-lane
         machine, and shared by every machine of the run (host, launches, parallel loops)."""
+        if self._globals is not None:
+            return self._globals
         per_run = self.runtime is not None and not any(g.space in PER_GROUP_SPACES for g in self.module.globals)
         if self._globals is None and per_run:
             if getattr(self.runtime, "file_scope", None) is None and self.L > 1:
@@ -203,8 +207,8 @@ class Machine:
     def live(self, mask: np.ndarray) -> np.ndarray:
         """`mask` less the lanes that returned or stopped this loop iteration (the same object
         when no lane did: masks are never changed in place)."""
-        returned = self.frames[-1].returned
-        m = mask & ~returned if returned.any() else mask
+        frame = self.frames[-1]
+        m = mask & ~frame.returned if frame.any_returned and frame.returned.any() else mask
         loop = self.loops[-1] if self.loops else None
         if loop is not None and loop.stopped:
             m = m & ~loop.stop
@@ -212,10 +216,13 @@ class Machine:
 
     def run_block(self, stmts, mask: np.ndarray) -> None:
         pending = None
+        checked = None                    # the last mask seen to have an active lane
         for s in stmts:
             m = self.live(mask)
-            if not m.any():
-                return
+            if m is not checked:
+                if not m.any():
+                    return
+                checked = m
             if isinstance(s, ir.PragmaStmt) and s.text in ("omp atomic", "omp critical"):
                 pending = s.text
                 continue
@@ -482,17 +489,21 @@ class Machine:
             raise self.error(span, f"not supported: assignment of {t.c()}")
 
     def s_If(self, s: ir.If, m) -> None:
-        c = self.truth(self.eval(s.cond, m))
-        then_m = m & c
-        if then_m.any():
+        v = self.eval(s.cond, m)
+        if v.__class__ is np.ndarray and v.ndim == 0:        # uniform condition: one side runs
+            then_m, else_m = (m, None) if v else (None, m)
+        else:
+            c = self.truth(v)
+            then_m, else_m = m & c, (m & ~c if s.other is not None else None)
+        if then_m is not None and then_m.any():
             if type(s.then) is ir.Block:           # the block opens its own scope
                 self.exec(s.then, then_m)
             else:
                 self.frame.scopes.append({})
                 self.exec(s.then, then_m)
                 self.frame.scopes.pop()
-        if s.other is not None:
-            else_m = self.live(m & ~c)
+        if s.other is not None and else_m is not None:
+            else_m = self.live(else_m)
             if else_m.any():
                 if type(s.other) is ir.Block:
                     self.exec(s.other, else_m)
@@ -549,9 +560,9 @@ class Machine:
                     scopes.pop()
                 if loop.any_broke:
                     active = active & ~loop.broke
-                returned = self.frames[-1].returned
-                if returned.any():
-                    active = active & ~returned
+                frame = self.frames[-1]
+                if frame.any_returned and frame.returned.any():
+                    active = active & ~frame.returned
                 if loop.stopped:
                     loop.stop[:] = False
                     loop.stopped = False
@@ -654,6 +665,7 @@ class Machine:
         g = Frame(f.function, outer.size)
         g.scopes = [{k: _expand(v, outer, self.L) for k, v in scope.items()} for scope in f.scopes]
         g.returned = f.returned[outer]
+        g.any_returned = f.any_returned
         g.ret = None
         return g
 
@@ -704,6 +716,7 @@ class Machine:
             f.ret = value if f.ret is None else select(m, value, np.broadcast_to(f.ret, (self.L,) + np.shape(f.ret)[1:])
                                                        if np.ndim(f.ret) == 0 else f.ret)
         f.returned = f.returned | m
+        f.any_returned = True
 
     def s_Launch(self, s: ir.Launch, m) -> None:
         config = [self.eval(c, m) for c in s.config]
@@ -711,9 +724,22 @@ class Machine:
         self.runtime.launch(self, s, config, args)
 
     # ---- expressions --------------------------------------------------------------------------
+    def uniform_truth(self, value: bool) -> np.ndarray:
+        """A read-only (L,) mask with every lane `value` (made once per machine, as
+        np.broadcast_to would give it)."""
+        masks = self._uniform_masks
+        if masks is None:
+            masks = self._uniform_masks = (np.zeros(self.L, bool), np.ones(self.L, bool))
+            for mask in masks:
+                mask.flags.writeable = False
+        return masks[value]
+
     def truth(self, v) -> np.ndarray:
-        if v.__class__ is np.ndarray and v.shape == (self.L,):
-            return v if v.dtype == np.bool_ else v != 0
+        if v.__class__ is np.ndarray:
+            if v.shape == (self.L,):
+                return v if v.dtype == np.bool_ else v != 0
+            if v.ndim == 0:
+                return self.uniform_truth(bool(v))
         if isinstance(v, Ptr):
             return np.broadcast_to(v.buffer is not None, (self.L,))
         return np.broadcast_to(np.asarray(v) != 0, (self.L,))
@@ -1392,14 +1418,43 @@ def _binop(op: str, at: Type, bt: Type, span, result):
 
 
 def _c_binary(cache, e: ir.Binary):
-    if e.op in ("&&", "||") or isinstance(e.type, Stream):
+    if isinstance(e.type, Stream):
         return None
+    if e.op in ("&&", "||"):
+        return _c_logical(cache, e)
     fa, fb = compile_expr(cache, e.left), compile_expr(cache, e.right)
     g = _binop(e.op, e.left.type, e.right.type, e.span, e.type)
 
     def f(mc, m):
         a = fa(mc, m)
         return g(mc, m, a, fb(mc, m))
+    return f
+
+
+def _c_logical(cache, e: ir.Binary):
+    """`a && b`, `a || b` (Machine.x_Binary): `b` only on the lanes it decides; a uniform `a`
+    decides every lane at once."""
+    fa, fb = compile_expr(cache, e.left), compile_expr(cache, e.right)
+    is_and = e.op == "&&"
+
+    def value(mc, fx, m):
+        v = fx(mc, m)
+        return _asarray(v) if v.__class__ is not _ndarray and isinstance(v, _npscalar) else v
+
+    def f(mc, m):
+        v = value(mc, fa, m)
+        if v.__class__ is _ndarray and v.ndim == 0:
+            if bool(v) != is_and:                          # false && b, true || b
+                return np.full(mc.L, not is_and)
+            if not m.any():
+                return np.zeros(mc.L, bool)
+            b = mc.truth(value(mc, fb, m))
+            return b & True if is_and else b & m
+        a = mc.truth(v)
+        second = m & (a if is_and else ~a)
+        b = mc.truth(value(mc, fb, second)) if second.any() else np.zeros(mc.L, bool)
+        r = (a & b) if is_and else (a | (b & second))
+        return r if mc.L > 1 else r.reshape(mc.L)
     return f
 
 
@@ -1456,6 +1511,31 @@ def _c_index(cache, e: ir.Index):
     return f
 
 
+def _c_member(cache, e: ir.Member):
+    """`s.f` / `p->f` of a scalar or array field of a struct in memory (Machine.x_Member, load)."""
+    bt, t = e.base.type, e.type
+    if not isinstance(bt, Struct) or not isinstance(t, (Scalar, Array)):
+        return None
+    try:
+        offset = bt.offset(e.field)
+    except Exception:                      # (the uncompiled path reports it)
+        return None
+    size = _elem_size(t)
+    elem = _elem_size(t.of) if isinstance(t, Array) else None
+    base, span = e.base, e.span
+
+    def f(mc, m):
+        p = mc.address(base, m)
+        mc.count(m, 1)
+        if elem is not None:
+            return Ptr(p.buffer, p.offsets + offset, elem)
+        try:
+            return mc.memory.load(Ptr(p.buffer, p.offsets + offset, size), t.dtype, m)
+        except MemoryFault as err:
+            raise mc.fault(span, err) from None
+    return f
+
+
 def _c_ternary(cache, e: ir.Ternary):
     fc, ft, fo = compile_expr(cache, e.cond), compile_expr(cache, e.then), compile_expr(cache, e.other)
 
@@ -1484,7 +1564,8 @@ def ternary_lanes(mc, e: ir.Ternary, c, m, then, other):
 
 
 _BUILDERS = {ir.Const: _c_const, ir.EnumConst: _c_enum, ir.Var: _c_var, ir.Builtin: _c_builtin,
-             ir.Binary: _c_binary, ir.Cast: _c_cast, ir.Index: _c_index, ir.Ternary: _c_ternary}
+             ir.Binary: _c_binary, ir.Cast: _c_cast, ir.Index: _c_index, ir.Ternary: _c_ternary,
+             ir.Member: _c_member}
 
 
 # ---- compiled statements ----------------------------------------------------------------------
@@ -1529,30 +1610,44 @@ def _step_op(st: ir.Assign):
 
 
 def _c_store_index(cache, s: ir.Assign):
-    """`p[i] = v` of a scalar element in memory."""
+    """`p[i] = v` and `p[i] op= v` of a scalar element in memory (for `op=`, as Machine.s_Assign:
+    the element is loaded, then its address evaluated again for the store)."""
     target, t = s.target, s.target.type
     fv, fb, fi = compile_expr(cache, s.value), compile_expr(cache, target.base), compile_expr(cache, target.index)
-    vtype, span = s.value.type, s.span
+    vtype, span, op = s.value.type, s.span, s.op
     size = _elem_size(t)
     int64 = np.int64
+    if op is not None:
+        ft = compile_expr(cache, target)
+        fast = _step_op(s)
 
     def f(mc, m):
         value = fv(mc, m)
         if value.__class__ is not _ndarray and isinstance(value, _npscalar):
             value = _asarray(value)
+        vt = vtype
+        if op is not None:
+            current = ft(mc, m)
+            if current.__class__ is not _ndarray and isinstance(current, _npscalar):
+                current = _asarray(current)
+            if fast is not False and value.__class__ is _ndarray and current.__class__ is _ndarray:
+                g, vt = fast
+                value = g(mc, m, current, value)
+            else:
+                value, vt = mc.arith(op, current, t, value, vtype, span, m)
         base = fb(mc, m)
         if base.__class__ is not Ptr:
             raise mc.error(target.span, "not supported: indexing a value that is not in memory")
         idx = fi(mc, m)
         idx = (idx if idx.__class__ is _ndarray else np.asarray(idx)).astype(int64)
-        mc.store_at(Ptr(base.buffer, base.offsets + idx * size, base.elem_size), t, value, vtype, m, span)
+        mc.store_at(Ptr(base.buffer, base.offsets + idx * size, base.elem_size), t, value, vt, m, span)
     return f
 
 
 def _c_assign(cache, s: ir.Assign):
     """`x = v` and `x op= v` on a scalar register variable (others: Machine.s_Assign)."""
     target, t = s.target, s.target.type
-    if isinstance(target, ir.Index) and s.op is None and isinstance(t, Scalar) \
+    if isinstance(target, ir.Index) and isinstance(t, Scalar) \
             and not isinstance(target.base.type, (Vector, StdVector)):
         return _c_store_index(cache, s)
     if not isinstance(target, ir.Var) or not isinstance(t, Scalar) or not isinstance(s.value.type, Scalar):
@@ -1603,4 +1698,37 @@ def _c_assign(cache, s: ir.Assign):
     return f
 
 
-_STMT_BUILDERS = {ir.ExprStmt: _c_exprstmt, ir.Assign: _c_assign}
+def _c_decl(cache, s: ir.Decl):
+    """`T x = v;` / `T x;` of a scalar register variable (others: Machine.s_Decl)."""
+    t = s.type
+    if not isinstance(t, Scalar) or s.space in MEMORY_SPACES or s.ctor_args is not None or \
+            isinstance(s.init, ir.InitList):
+        return None
+    name, zero_dtype = s.name, np_dtype(t)
+    if s.init is None:
+        def f(mc, m):
+            scope = mc.frames[-1].scopes[-1]
+            value = np.zeros((), zero_dtype)
+            if name in scope and not m.all():
+                mc.assign_var(name, value, m, t)
+            else:
+                scope[name] = value
+        return f
+    fi, src, span = compile_expr(cache, s.init), s.init.type, s.init.span
+    conv = _fast_convert(_dtype(src), t.dtype)
+
+    def f(mc, m):
+        scope = mc.frames[-1].scopes[-1]
+        value = fi(mc, m)
+        if value.__class__ is _ndarray:
+            value = conv(value)
+        else:
+            value = mc.coerce(_asarray(value) if isinstance(value, _npscalar) else value, src, t, span)
+        if name in scope and isinstance(value, _ndarray) and not m.all():
+            mc.assign_var(name, value, m, t)
+        else:
+            scope[name] = value
+    return f
+
+
+_STMT_BUILDERS = {ir.ExprStmt: _c_exprstmt, ir.Assign: _c_assign, ir.Decl: _c_decl}

@@ -73,18 +73,19 @@ class Ptr:
         return Ptr(self.buffer, self.offsets + np.asarray(delta, np.int64), self.elem_size)
 
 
-_SIZES = {d: d.size for d in DType}
-_STORAGE = {d: (np.dtype(np.uint16) if d is BF16 else d.np) for d in DType}
-_REGISTER = {d: (np.dtype(np.float32) if d is BF16 else d.np) for d in DType}
+# keyed by member name: hashing an Enum member runs Python code, hashing its name does not
+_SIZES = {d._name_: d.size for d in DType}
+_STORAGE = {d._name_: (np.dtype(np.uint16) if d is BF16 else d.np) for d in DType}
+_REGISTER = {d._name_: (np.dtype(np.float32) if d is BF16 else d.np) for d in DType}
 
 
 def storage_dtype(d: DType) -> np.dtype:
-    return _STORAGE[d]
+    return _STORAGE[d._name_]
 
 
 def register_dtype(d: DType) -> np.dtype:
     """How values of `d` are held in registers (bfloat16 is computed in float32)."""
-    return _REGISTER[d]
+    return _REGISTER[d._name_]
 
 
 def bf16_to_f32(bits: np.ndarray) -> np.ndarray:
@@ -112,6 +113,8 @@ def byte_indices(ptr: Ptr, lanes: np.ndarray, nbytes_each: int, count: int = 1) 
     off = np.broadcast_to(off, lanes.shape) if off.ndim == 0 else off
     return off[:, None] + (np.arange(count, dtype=np.int64) * nbytes_each)[None, :]
 
+
+_or_reduce = np.bitwise_or.reduce
 
 POINTER_SHIFT = 40            # a pointer stored in memory: (buffer number << 40) | byte offset
 
@@ -160,10 +163,10 @@ class Memory:
                               int(lanes[0]) if lanes.size else None)
         if starts.size == 0:
             return
-        lo = starts.min()
-        hi = starts.max() + size
+        lo = int(starts.min())
+        hi = int(starts.max()) + size
         if hi > buf.high:
-            buf.high = int(hi)
+            buf.high = hi
         if lo < 0 or hi > buf.nbytes:
             bad = np.flatnonzero((starts < 0) | (starts + size > buf.nbytes))[0]
             row = bad // starts.shape[1] if starts.ndim == 2 else bad
@@ -175,7 +178,10 @@ class Memory:
             raise MemoryFault(f"out-of-bounds {what} of '{buf.name}' ({buf.space.value}): element "
                               f"index {index}, valid range [0, {limit})", lane)
         if size in (2, 4, 8):
-            rem = starts & (size - 1) if starts.ndim < 2 else starts[:, 0] & (size - 1)
+            first = starts if starts.ndim < 2 else starts[:, 0]
+            if int(_or_reduce(first)) & (size - 1) == 0:      # every start aligned
+                return
+            rem = first & (size - 1)
             if rem.any():
                 bad = int(np.ravel(starts[:, 0] if starts.ndim == 2 else starts)[np.flatnonzero(rem)[0]])
                 raise MemoryFault(f"misaligned {what} of '{buf.name}': byte offset {bad} is not a "
@@ -192,25 +198,56 @@ class Memory:
 
     def _load1(self, ptr: Ptr, d: DType, mask: np.ndarray) -> np.ndarray:
         """load() of one element per lane with a per-lane mask: the same checks, on 1-D starts."""
-        size = _SIZES[d]
+        name = d._name_
+        size = _SIZES[name]
         L = mask.shape[0]
         lanes = self.active_lanes(mask)
         offsets = ptr.offsets
+        if offsets.ndim == 0 and lanes.size == L and self._plain(ptr.buffer):
+            value = self._load_uniform(ptr.buffer, int(offsets), size, name)
+            if value is not None:
+                return value if L == 1 else np.full(L, value[0], value.dtype)
         starts = (offsets[lanes] if offsets.ndim else np.full(lanes.shape, offsets, np.int64)) \
             if lanes.size != L or offsets.ndim == 0 else offsets
         if starts.dtype != np.int64:
             starts = starts.astype(np.int64)
         self._check(ptr, starts, size, lanes, "read")
         buf = ptr.buffer
-        values = buf.as_array(_STORAGE[d])[starts // size if size > 1 else starts]
+        values = buf.as_array(_STORAGE[name])[starts // size if size > 1 else starts]
         self._record_read(buf, starts, lanes, size, 1)
         if d is BF16:
             values = bf16_to_f32(values)
         if lanes.size == L:
             return values
-        out = np.zeros(L, _REGISTER[d])
+        out = np.zeros(L, _REGISTER[name])
         out[lanes] = values
         return out
+
+    def _plain(self, buf: Buffer) -> bool:
+        """No race log and no block ownership to keep for `buf` (the fast paths' condition)."""
+        return buf.owner is None and not (self.check_races and buf.log is not None)
+
+    def _load_uniform(self, buf: Buffer, off: int, size: int, name: str, count: int = 1) -> np.ndarray | None:
+        """`count` elements from byte `off` -> shape (count,), with load()'s checks and records;
+        None when the access is out of bounds or misaligned (the general path reports it)."""
+        end = off + size * count
+        if off < 0 or end > buf.data.size or off & (size - 1):
+            return None
+        if end > buf.high:
+            buf.high = end
+        init = buf.init
+        if init is not None:
+            written = init[off] if count == 1 else init[off:end:size].all()
+            if not written:
+                bad = off if count == 1 else off + size * int(np.argmin(init[off:end:size]))
+                self.uninitialised_reads.append((buf.name, bad // size))
+            elif not buf.init_partial:
+                if init.all():
+                    buf.init = None                   # fully written: stop tracking
+                else:
+                    buf.init_partial = True
+        value = buf.data[off:end].view(_STORAGE[name]).copy()
+        return bf16_to_f32(value) if name == "BF16" else value
 
     def _record_read(self, buf, starts: np.ndarray, lanes: np.ndarray, size: int, count: int) -> None:
         """The checks of a read: never-written bytes, the race log, sampled blocks' ownership."""
@@ -238,6 +275,11 @@ class Memory:
         if count == 1 and mask.ndim == 1 and ptr.buffer is not None and \
                 (ptr.offsets.ndim == 0 or ptr.offsets.shape == mask.shape):
             return self._load1(ptr, d, mask)
+        if mask.shape == (1,) and ptr.offsets.ndim == 0 and ptr.buffer is not None and mask[0] \
+                and self._plain(ptr.buffer):           # one lane, e.g. a SIMD register of host code
+            values = self._load_uniform(ptr.buffer, int(ptr.offsets), d.size, d._name_, count)
+            if values is not None:
+                return values.reshape(1, count) if count > 1 else values
         size = d.size
         L = mask.shape[0] if mask.ndim else (ptr.offsets.shape[0] if ptr.offsets.ndim else 1)
         full = mask.ndim == 0 or (ptr.offsets.ndim == 1 and mask.all())
@@ -258,6 +300,14 @@ class Memory:
 
     def store(self, ptr: Ptr, d: DType, values: np.ndarray, mask: np.ndarray, count: int = 1) -> None:
         """Store per active lane `values` ((L,) or (L, count), broadcastable) of type `d`."""
+        if count == 1 and mask.ndim == 1 and ptr.buffer is not None and values.__class__ is np.ndarray \
+                and (values.ndim == 0 or values.shape == mask.shape) \
+                and (ptr.offsets.ndim == 0 or ptr.offsets.shape == mask.shape):
+            return self._store1(ptr, d, values, mask)
+        if count > 1 and mask.shape == (1,) and ptr.offsets.ndim == 0 and ptr.buffer is not None \
+                and values.__class__ is np.ndarray and values.shape == (1, count) and mask[0] \
+                and self._plain(ptr.buffer) and self._store_uniform(ptr.buffer, int(ptr.offsets), d, values[0]):
+            return
         size = d.size
         lanes = _lanes(mask, ptr.offsets) if mask.ndim or ptr.offsets.ndim else np.zeros(1, np.int64)
         if lanes.size == 0:
@@ -287,6 +337,61 @@ class Memory:
             self._claim(buf, starts, lanes, count, size)
         if self.check_races and buf.log is not None:
             buf.log.append((starts.ravel(), np.repeat(lanes, count), True, size))
+
+    def _store_uniform(self, buf: Buffer, off: int, d: DType, values: np.ndarray) -> bool:
+        """One lane's store of the elements `values` (1-D) from byte `off`, with store()'s checks
+        and records; False (nothing done) when out of bounds or misaligned."""
+        name = d._name_
+        size, storage = _SIZES[name], _STORAGE[name]
+        end = off + size * values.shape[0]
+        if off < 0 or end > buf.data.size or off & (size - 1):
+            return False
+        if end > buf.high:
+            buf.high = end
+        if name == "BF16":
+            values = f32_to_bf16(values)
+        elif values.dtype != storage:
+            values = values.astype(storage)
+        buf.data[off:end].view(storage)[:] = values
+        if buf.init is not None:
+            buf.init_partial = False
+            buf.init[off:end] = True
+        return True
+
+    def _store1(self, ptr: Ptr, d: DType, values: np.ndarray, mask: np.ndarray) -> None:
+        """store() of one element per lane with a per-lane mask: the same checks and records.
+        (Lanes storing to one address: the last lane's value stays, as numpy's assignment does.)"""
+        name = d._name_
+        size = _SIZES[name]
+        storage = _STORAGE[name]
+        L = mask.shape[0]
+        lanes = self.active_lanes(mask)
+        if lanes.size == 0:
+            return
+        buf = ptr.buffer
+        offsets = ptr.offsets
+        if offsets.ndim == 0 and L == 1 and self._plain(buf) and \
+                self._store_uniform(buf, int(offsets), d, values.reshape(1)):
+            return
+        starts = (offsets[lanes] if offsets.ndim else np.full(lanes.shape, offsets, np.int64)) \
+            if lanes.size != L or offsets.ndim == 0 else offsets
+        if starts.dtype != np.int64:
+            starts = starts.astype(np.int64)
+        self._check(ptr, starts, size, lanes, "write")
+        vals = values[lanes] if values.ndim and lanes.size != L else values
+        if name == "BF16":
+            vals = f32_to_bf16(vals)
+        elif vals.dtype != storage:
+            vals = vals.astype(storage)
+        buf.as_array(storage)[starts // size if size > 1 else starts] = vals
+        if buf.init is not None:
+            buf.init_partial = False
+            for b in range(size):
+                buf.init[starts + b] = True
+        if buf.owner is not None and self.lane_block is not None:
+            self._claim(buf, starts, lanes, 1, size)
+        if self.check_races and buf.log is not None:
+            buf.log.append((np.array(starts), np.repeat(lanes, 1), True, size))
 
     def _copy_slice(self, dst: Ptr, src: Ptr, n: int) -> None:
         """One contiguous copy (host memcpy, cudaMemcpy): slices instead of index arrays."""

@@ -29,11 +29,15 @@ I8, U8, I16, I32, U32, F32 = np.int8, np.uint8, np.int16, np.int32, np.uint32, n
 # ---- register values ---------------------------------------------------------------------------
 def view(v, dtype) -> np.ndarray:
     """A register's bytes as elements: (R, nbytes) uint8 -> (R, nbytes / size) dtype."""
+    if v.__class__ is np.ndarray and v.ndim == 2 and v.dtype == U8 and v.flags.c_contiguous:
+        return v.view(dtype)                 # (what the general form gives such a value)
     return np.ascontiguousarray(np.atleast_2d(v), np.uint8).view(dtype)
 
 
 def raw(x: np.ndarray) -> np.ndarray:
     """Typed elements (R, n) -> register bytes (R, n * size) uint8."""
+    if x.__class__ is np.ndarray and x.ndim == 2 and x.flags.c_contiguous:
+        return x.view(np.uint8)
     return np.ascontiguousarray(np.atleast_2d(x)).view(np.uint8)
 
 
