@@ -17,7 +17,7 @@ from typing import Callable
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import binary, const, transform, walk
+from xpiler.irutil import binary, child_statements, const, transform, walk
 from xpiler.types import Array, DType, I32, I64, Pointer, Space, Type, scalar, sizeof
 
 from .offload import ALLOC, SIMD, Site
@@ -56,12 +56,17 @@ class TaskMemory:
 
     # malloc in the body -------------------------------------------------------------------------
     def allocations(self, body: ir.Block) -> ir.Block:
+        memory_calls = {n.callee for n in walk(body) if isinstance(n, ir.Call)} & \
+            (set(ALLOC) | {"free", "memcpy", "memset"})
+        if not memory_calls:
+            return body                             # nothing for `fix` below to rewrite or refuse
         inside = {n.name for n in walk(body) if isinstance(n, ir.Decl)} | {self.site.var}
         buffers: set[str] = set()
-        for loop in walk(body):
-            for n in walk(loop.body) if isinstance(loop, (ir.For, ir.While)) else ():
-                if isinstance(n, ir.Call) and n.callee in ALLOC:
-                    raise cannot(n.span, "a malloc in a loop of a kernel")
+        if memory_calls & set(ALLOC):               # else no loop has one
+            for loop in walk(body):
+                for n in walk(loop.body) if isinstance(loop, (ir.For, ir.While)) else ():
+                    if isinstance(n, ir.Call) and n.callee in ALLOC:
+                        raise cannot(n.span, "a malloc in a loop of a kernel")
 
         def slice_of(call: ir.Call, t: Type) -> ir.Expr:
             size = call.args[ALLOC[call.callee]]
@@ -118,14 +123,12 @@ class TaskMemory:
         stays a local array there; a larger one moves to kernel scope, where all iterations share
         it, so the loop loses the mark."""
         arrays: list[ir.Decl] = []
-        private = {id(d) for loop in walk(body) if isinstance(loop, ir.For) and SIMD in loop.pragmas
-                   for d in walk(loop.body) if isinstance(d, ir.Decl) and isinstance(d.type, Array)
-                   and d.ctor_args is None and (sizeof(d.type) or PRIVATE_BYTES + 1) <= PRIVATE_BYTES}
+        in_simd = _arrays_in_simd_bodies(body)
+        private = {id(d) for found in in_simd.values() for d in found
+                   if d.ctor_args is None and (sizeof(d.type) or PRIVATE_BYTES + 1) <= PRIVATE_BYTES}
 
         def shared_by_iterations(n):
-            if isinstance(n, ir.For) and SIMD in n.pragmas and any(
-                    isinstance(d, ir.Decl) and isinstance(d.type, Array) and id(d) not in private
-                    for d in walk(n.body)):
+            if isinstance(n, ir.For) and SIMD in n.pragmas and any(id(d) not in private for d in in_simd[id(n)]):
                 return dataclasses.replace(n, pragmas=tuple(p for p in n.pragmas if p != SIMD))
             return None
         body = map_top_down(body, shared_by_iterations)
@@ -191,6 +194,27 @@ class TaskMemory:
                 return ir.Index(ptr, linear, e.type, e.span)
             return ptr if linear is None else ir.Binary("+", ptr, linear, ptr.type)
         return map_top_down(body, fix)
+
+
+def _arrays_in_simd_bodies(body: ir.Stmt) -> dict[int, list[ir.Decl]]:
+    """The array declarations in the body of each loop marked `omp simd`, by the loop's id (one
+    pass; declarations are statements, so expressions are not entered)."""
+    found: dict[int, list[ir.Decl]] = {}
+
+    def visit(s: ir.Stmt, loops: tuple) -> None:
+        if isinstance(s, ir.Decl) and isinstance(s.type, Array):
+            for loop in loops:
+                found[id(loop)].append(s)
+        if isinstance(s, ir.For):
+            for x in s.init + s.step:
+                visit(x, loops)
+            if SIMD in s.pragmas:
+                found.setdefault(id(s), [])
+                loops = loops + (s,)
+        for x in child_statements(s):
+            visit(x, loops)
+    visit(body, ())
+    return found
 
 
 def _alloc(e: ir.Expr | None) -> ir.Call | None:

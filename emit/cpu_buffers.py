@@ -41,7 +41,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from xpiler import ir
-from xpiler.irutil import is_null, strip_casts, uses, walk
+from xpiler.irutil import is_null, strip_casts, var_names, walk
 from xpiler.types import Pointer, VecKind, Vector, Void, alignof, scalar
 
 from .scoped import Scoped
@@ -127,6 +127,8 @@ class _Entry:
         self.decls = self.all.decls
         self.assigned = self.all.assigned
         self.params = {p.name: p for p in fn.params}
+        self._assignments: dict[str, int] | None = None
+        self._launch_facts: dict[int, tuple[set[str], bool, set[str]]] = {}   # by id of the statement
 
     # ---- recognising ----------------------------------------------------------------------------
     def buffers(self) -> dict[tuple, _Buffer]:
@@ -189,11 +191,16 @@ class _Entry:
 
     def _assigned_once(self, key, b: _Buffer) -> bool:
         # the allocation is p's only assignment: counted by classify (a second one is 'bad')
+        name = self.decls[key].name
         n = sum(1 for s in self.stmts if isinstance(s, ir.Assign) and isinstance(s.target, ir.Var)
-                and s.target.name == self.decls[key].name)
-        inner = sum(1 for s in self.stmts for x in walk(s)
-                    if isinstance(x, ir.Assign) and isinstance(x.target, ir.Var) and x.target.name == self.decls[key].name)
-        return n <= 1 and inner == n
+                and s.target.name == name)
+        if self._assignments is None:             # assignments per variable name, counted once
+            self._assignments = {}
+            for s in self.stmts:
+                for x in walk(s):
+                    if isinstance(x, ir.Assign) and isinstance(x.target, ir.Var):
+                        self._assignments[x.target.name] = self._assignments.get(x.target.name, 0) + 1
+        return n <= 1 and self._assignments.get(name, 0) == n
 
     def host_side(self, b: _Buffer, i: int, other: ir.Expr, size: ir.Expr) -> bool:
         """The other end of a copy is a whole pointer parameter; the size is the allocation's."""
@@ -212,25 +219,11 @@ class _Entry:
     def launch_use(self, s: ir.Stmt, key: tuple, name: str) -> bool:
         """p appears in `s` only as the initial value of pointer declarations, and `s` assigns no
         variable declared outside it."""
-        inner = {d.name for d in walk(s) if isinstance(d, ir.Decl)}
-        if name in inner:
-            return False
-        for n in walk(s):
-            if isinstance(n, ir.Decl) and n.init is not None and uses(n.init, name):
-                if not (isinstance(n.type, Pointer) and isinstance(strip_casts(n.init), ir.Var)):
-                    return False
-            elif isinstance(n, ir.Decl) and n.ctor_args and any(uses(a, name) for a in n.ctor_args):
-                return False
-            elif isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) and n.target.name not in inner:
-                return False
-            elif isinstance(n, ir.Assign) and (uses(n.target, name) or uses(n.value, name)):
-                return False
-            elif isinstance(n, (ir.ExprStmt, ir.If, ir.While, ir.Return, ir.Switch)) and \
-                    uses(getattr(n, "expr", None) or getattr(n, "cond", None) or getattr(n, "value", None), name):
-                return False
-            elif isinstance(n, ir.For) and n.cond is not None and uses(n.cond, name):
-                return False
-        return True
+        facts = self._launch_facts.get(id(s))
+        if facts is None:
+            facts = self._launch_facts[id(s)] = _launch_facts(s)
+        inner, outer_assigned, barred = facts
+        return not (name in inner or outer_assigned or name in barred)
 
     def host_used_only_by(self, host: str, indices: set[int]) -> bool:
         key = ("param", host)
@@ -278,6 +271,31 @@ class _Entry:
         return dataclasses.replace(self.fn, body=ir.Block(stmts, self.fn.body.span))
 
 
+def _launch_facts(s: ir.Stmt) -> tuple[set[str], bool, set[str]]:
+    """What `_Entry.launch_use` asks of `s`, for every buffer at once: (the names `s` declares,
+    whether it assigns a variable declared outside it, the names it uses otherwise than as the
+    initial value of a pointer declaration)."""
+    nodes = list(walk(s))
+    inner = {d.name for d in nodes if isinstance(d, ir.Decl)}
+    outer_assigned, barred = False, set()
+    for n in nodes:
+        if isinstance(n, ir.Decl):
+            init = var_names(n.init)
+            if not (isinstance(n.type, Pointer) and n.init is not None and isinstance(strip_casts(n.init), ir.Var)):
+                barred |= init
+            if n.ctor_args:
+                barred |= {v for a in n.ctor_args for v in var_names(a)} - init
+        elif isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) and n.target.name not in inner:
+            outer_assigned = True
+        elif isinstance(n, ir.Assign):
+            barred |= var_names(n.target) | var_names(n.value)
+        elif isinstance(n, (ir.ExprStmt, ir.If, ir.While, ir.Return, ir.Switch)):
+            barred |= var_names(getattr(n, "expr", None) or getattr(n, "cond", None) or getattr(n, "value", None))
+        elif isinstance(n, ir.For) and n.cond is not None:
+            barred |= var_names(n.cond)
+    return inner, outer_assigned, barred
+
+
 def _is_var(e: ir.Expr, name: str) -> bool:
     e = strip_casts(e)
     return isinstance(e, ir.Var) and e.name == name
@@ -286,16 +304,19 @@ def _is_var(e: ir.Expr, name: str) -> bool:
 def _derived(s: ir.Stmt, name: str) -> set[str]:
     """`name` and the pointer variables of `s` declared or assigned from an expression that
     mentions it (or one of them)."""
+    definitions = []                              # (pointer, the names its value mentions)
+    for n in walk(s):
+        target, value = (n.name, n.init) if isinstance(n, ir.Decl) and isinstance(n.type, Pointer) else \
+            (n.target.name, n.value) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) \
+            and isinstance(n.target.type, Pointer) else (None, None)
+        if target is not None and value is not None:
+            definitions.append((target, var_names(value)))
     derived = {name}
     changed = True
     while changed:
         changed = False
-        for n in walk(s):
-            target, value = (n.name, n.init) if isinstance(n, ir.Decl) and isinstance(n.type, Pointer) else \
-                (n.target.name, n.value) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var) \
-                and isinstance(n.target.type, Pointer) else (None, None)
-            if target is not None and target not in derived and value is not None \
-                    and any(uses(value, d) for d in derived):
+        for target, mentioned in definitions:
+            if target not in derived and not derived.isdisjoint(mentioned):
                 derived.add(target)
                 changed = True
     return derived
@@ -308,7 +329,7 @@ def _realigns(s: ir.Stmt, name: str, element) -> bool:
     derived = _derived(s, name)
     need = alignof(element)
     for n in walk(s):
-        if isinstance(n, ir.Cast) and isinstance(n.type, Pointer) and any(uses(n.operand, d) for d in derived):
+        if isinstance(n, ir.Cast) and isinstance(n.type, Pointer) and not derived.isdisjoint(var_names(n.operand)):
             to = n.type.to
             if isinstance(to, Vector) and to.kind is VecKind.STRUCT:
                 to = scalar(to.of)              # printed as an unaligned view (emit/vnni.py)
@@ -323,7 +344,7 @@ def _writes(s: ir.Stmt, name: str) -> bool:
     whose target mentions one of them, a call given one of them (memcpy's source aside), a
     conversion of one to a non-pointer value."""
     derived = _derived(s, name)
-    hit = lambda e: any(uses(e, d) for d in derived)
+    hit = lambda e: not derived.isdisjoint(var_names(e))
     for n in walk(s):
         if isinstance(n, ir.Assign) and not isinstance(n.target, ir.Var) and hit(n.target):
             return True

@@ -165,10 +165,16 @@ def loop_shape(loop: ir.For, target: str) -> tuple[str, ir.Expr]:
 
 def free_variables(loop: ir.For, target: str, outside: set[str] = frozenset()) -> tuple[ir.Param, ...]:
     """The loop's free variables but `outside` (file-scope variables kernels use in place)."""
-    declared = {n.name for n in walk(loop) if isinstance(n, ir.Decl)} | set(outside)
-    params: dict[str, Type] = {}
+    declared = set(outside)
+    names: list[ir.Var] = []                       # one walk: declarations and uses
     for n in walk(loop):
-        if isinstance(n, ir.Var) and n.name not in declared and n.name not in params:
+        if isinstance(n, ir.Decl):
+            declared.add(n.name)
+        elif isinstance(n, ir.Var):
+            names.append(n)
+    params: dict[str, Type] = {}
+    for n in names:
+        if n.name not in declared and n.name not in params:
             if isinstance(n.type, Array):
                 raise cannot(n.span, f"a parallel loop using the host array '{n.name}'", target)
             params[n.name] = n.type
@@ -341,6 +347,7 @@ class Offload:
                     raise XpilerError(site.loop.span, f"cannot translate the parallel loop of '{site.name}' to "
                                                       f"{runtime.target}: it uses the host array '{p.name}', whose "
                                                       f"size is unknown, so no device copy can be made")
+        self._entry_names: set[str] | None = None
         self.queue = ir.Var(self.fresh("__queue"), Opaque(runtime.queue_type))
 
     def reachable(self, roots: list[ir.Function]) -> set[str]:
@@ -355,8 +362,11 @@ class Offload:
         return seen
 
     def fresh(self, name: str) -> str:
-        used = {n.name for n in walk(self.entry.body) if isinstance(n, (ir.Decl, ir.Var))}
-        used |= {p.name for p in self.entry.params}
+        """`name`, or `name<k>`, not a name of the entry (names returned before are not recorded)."""
+        used = self._entry_names
+        if used is None:                          # the entry is fixed: its names, collected once
+            used = self._entry_names = {n.name for n in walk(self.entry.body) if isinstance(n, (ir.Decl, ir.Var))}
+            used |= {p.name for p in self.entry.params}
         k, new = 0, name
         while new in used:
             k += 1

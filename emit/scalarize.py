@@ -19,7 +19,7 @@ import dataclasses
 
 from xpiler import ir
 from xpiler.diagnostics import XpilerError
-from xpiler.irutil import binary, const, walk
+from xpiler.irutil import binary, const, field_names, walk
 from xpiler.types import Array, I32, Pointer, Type, Vector, Void, scalar, sizeof
 
 LANE = {"x": 0, "y": 1, "z": 2, "w": 3}
@@ -217,14 +217,14 @@ class Scalarize:
         if isinstance(e, ir.Var) and has_vectors(e.type):
             return dataclasses.replace(e, type=self.type(e.type))
         changes = {}
-        for f in dataclasses.fields(e):
-            value = getattr(e, f.name)
-            if isinstance(value, ir.Expr) and f.name != "span":
-                changes[f.name] = self.expr(value)
+        for name in field_names(e):
+            value = getattr(e, name)
+            if isinstance(value, ir.Expr):
+                changes[name] = self.expr(value)
             elif isinstance(value, tuple) and value and isinstance(value[0], ir.Expr):
-                changes[f.name] = tuple(self.expr(x) for x in value)
-            elif isinstance(value, Type) and f.name in ("type", "of") and has_vectors(value):
-                changes[f.name] = self.type(value)
+                changes[name] = tuple(self.expr(x) for x in value)
+            elif isinstance(value, Type) and name in ("type", "of") and has_vectors(value):
+                changes[name] = self.type(value)
         return dataclasses.replace(e, **changes) if changes else e
 
     def call_args(self, e: ir.Call) -> tuple[ir.Expr, ...]:

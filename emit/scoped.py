@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from xpiler import ir
-from xpiler.irutil import transform, walk
+from xpiler.irutil import node_fields, transform, walk
 
 class Scoped:
     """Rebuild a statement tree; `env` is copied at every scope, so bindings end with it."""
@@ -95,8 +95,8 @@ def map_top_down(node, fn):
     if not dataclasses.is_dataclass(node) or not isinstance(node, (ir.Expr, ir.Stmt, ir.Case)):
         return node
     changes = {}
-    for f in dataclasses.fields(node):
-        v = getattr(node, f.name)
+    for name in node_fields(node):               # the others hold no node
+        v = getattr(node, name)
         if isinstance(v, (ir.Expr, ir.Stmt, ir.Case)):
             nv = map_top_down(v, fn)
         elif isinstance(v, tuple) and any(isinstance(y, (ir.Expr, ir.Stmt, ir.Case)) for y in v):
@@ -106,7 +106,7 @@ def map_top_down(node, fn):
         if isinstance(v, tuple) and all(a is b for a, b in zip(nv, v)):
             continue
         if nv is not v:
-            changes[f.name] = nv
+            changes[name] = nv
     return dataclasses.replace(node, **changes) if changes else node
 
 

@@ -180,6 +180,8 @@ def half2_halves(body: ir.Block) -> ir.Block:
         if isinstance(n, ir.Member) and is_half2(n.base.type) and n.field in ("x", "y"):
             return ir.Call("__low2half" if n.field == "x" else "__high2half", (n.base,), n.type, (), n.span)
         return n
+    if not any(isinstance(n, ir.Member) and is_half2(n.base.type) for n in walk(body)):
+        return body                               # both rewrites start at such a member
     return transform(transform(body, assign), member)
 
 
@@ -187,8 +189,9 @@ def constants(fn: ir.Function) -> dict[str, ir.Expr]:
     """Integer host variables initialised with a constant and never changed (block sizes), by
     name: host names are unique in an offload entry."""
     body = fn.body
-    changed = {n.target.name for n in walk(body) if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var)}
-    changed |= {n.operand.name for n in walk(body) if isinstance(n, ir.AddressOf) and isinstance(n.operand, ir.Var)}
+    changed = {n.target.name if isinstance(n, ir.Assign) else n.operand.name for n in walk(body)
+               if isinstance(n, ir.Assign) and isinstance(n.target, ir.Var)
+               or isinstance(n, ir.AddressOf) and isinstance(n.operand, ir.Var)}
     out: dict[str, ir.Expr] = {}
     for s in host_statements(body):
         if isinstance(s, ir.Decl) and s.name not in changed and s.init is not None and \

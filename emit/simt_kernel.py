@@ -100,10 +100,13 @@ class KernelBuilder:
         jumps = escaping_jumps(body)
         if jumps:
             raise cannot(self.loop.span, f"a '{sorted(jumps)[0]}' out of a parallel loop", self.target)
+        allocations = [n for n in walk(body) if isinstance(n, ir.Call) and n.callee in ALLOC]
+        if not allocations:
+            return
         skip = {id(x) for d in walk(body) if isinstance(d, ir.Decl) and d.name in allowed and d.init is not None
                 for x in walk(d.init)}
-        for n in walk(body):
-            if isinstance(n, ir.Call) and n.callee in ALLOC and id(n) not in skip:
+        for n in allocations:
+            if id(n) not in skip:
                 raise cannot(n.span, f"{n.callee} inside a parallel loop", self.target)
 
     # ---- flat mapping -------------------------------------------------------------------------

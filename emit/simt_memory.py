@@ -267,15 +267,24 @@ def _alloc_size(init: ir.Expr | None) -> ir.Expr | None:
 def _escaping_arrays(body: ir.Stmt) -> set[str]:
     """Names of arrays used otherwise than element by element (`a`, `a[i]` of a 2-D array,
     `&a[i]`): their addresses may reach other threads."""
-    under_address = {id(x) for n in walk(body) if isinstance(n, ir.AddressOf) for x in walk(n.operand)}
+    under_address: set[int] = set()
+    indices: list[ir.Index] = []
+    variables: list[ir.Var] = []
+    for n in walk(body):                          # one walk; nodes may be shared, so decide after it
+        if isinstance(n, ir.AddressOf):
+            under_address.update(id(x) for x in walk(n.operand))
+        elif isinstance(n, ir.Index):
+            indices.append(n)
+        elif isinstance(n, ir.Var):
+            variables.append(n)
     elementwise: set[int] = set()
-    for n in walk(body):
-        if isinstance(n, ir.Index) and not isinstance(n.type, Array) and id(n) not in under_address:
+    for n in indices:
+        if not isinstance(n.type, Array) and id(n) not in under_address:
             x = n
             while isinstance(x, ir.Index):
                 x = x.base
             elementwise.add(id(x))
-    return {n.name for n in walk(body) if isinstance(n, ir.Var) and id(n) not in elementwise}
+    return {n.name for n in variables if id(n) not in elementwise}
 
 
 def _elem(t: Type) -> Type:

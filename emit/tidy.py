@@ -48,10 +48,18 @@ def drop_unused(body: ir.Block) -> ir.Block:
     """Remove declarations of names nobody reads whose initialiser has no side effect, and
     empty blocks."""
     while True:
-        used = {n.name for n in walk(body) if isinstance(n, ir.Var)}
-        dead = {id(n) for n in walk(body) if isinstance(n, ir.Decl) and n.name not in used
-                and n.ctor_args is None and (n.init is None or _pure(n.init))}
-        dead |= {id(n) for n in walk(body) if isinstance(n, ir.Block) and not n.stmts}
+        used: set[str] = set()
+        decls: list[ir.Decl] = []
+        dead: set[int] = set()
+        for n in walk(body):                      # one walk: the names read, declarations, empty blocks
+            if isinstance(n, ir.Var):
+                used.add(n.name)
+            elif isinstance(n, ir.Decl):
+                decls.append(n)
+            elif isinstance(n, ir.Block) and not n.stmts:
+                dead.add(id(n))
+        dead |= {id(n) for n in decls if n.name not in used and n.ctor_args is None
+                 and (n.init is None or _pure(n.init))}
         if not dead:
             return body
 

@@ -62,8 +62,12 @@ class VnniEmitter(Printer):
         lines = ["#include <float.h>", "#include <limits.h>", "#include <math.h>", "#include <stdint.h>",
                  "#include <stdlib.h>", "#include <string.h>"]
         lines += [f"#include {h}" for h in library_headers(m) if f"#include {h}" not in lines]
-        used_types = {n.type for n in _all_nodes(m) if hasattr(n, "type")} | \
-                     {d.type for d in _all_nodes(m) if isinstance(d, ir.Decl)}
+        used_types, called = set(), set()
+        for n in _all_nodes(m):                   # one walk: the types used, the functions called
+            if hasattr(n, "type"):
+                used_types.add(n.type)
+            if isinstance(n, ir.Call):
+                called.add(n.callee)
         dtypes = {t.dtype for t in used_types if isinstance(t, Scalar)} | \
                  {t.elem for t in used_types if t is not None and getattr(t, "elem", None) is not None}
         if DType.F16 in dtypes:
@@ -86,7 +90,6 @@ class VnniEmitter(Printer):
             lines.append(f"static inline {t.c()} make_{t.c()}(" +
                          ", ".join(f"{t.of.c_name} {c}" for c in "xyzw"[:t.lanes]) +
                          f") {{ {t.c()} v = {{{', '.join('xyzw'[:t.lanes])}}}; return v; }}")
-        called = {n.callee for n in _all_nodes(m) if isinstance(n, ir.Call)}
         lines += [HELPER_DEFINITIONS[h] for h in sorted(called & set(HELPER_DEFINITIONS))]
         return lines
 

@@ -11,20 +11,40 @@ _NODE_TYPES = (ir.Expr, ir.Stmt, ir.Case, ir.Function, ir.Param)
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# annotations of fields that never hold a node (a name, an operator, a type, flags): not visited
+_LEAF_ANNOTATIONS = frozenset({"str", "str | None", "int", "bool", "int | float | bool", "Type", "Type | None",
+                               "Space", "FuncKind", "frozenset[str]", "tuple[str, ...]"})
 
 
 def _field_names(node) -> tuple[str, ...]:
-    """The fields of `node`'s class but its span (cached: dataclasses.fields is slow)."""
+    """The fields of `node`'s class that may hold nodes (not its span, names, types or flags;
+    cached: dataclasses.fields is slow)."""
     cls = type(node)
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(node) if f.name != "span")
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(node)
+                                     if f.name != "span" and f.type not in _LEAF_ANNOTATIONS)
+    return names
+
+
+node_fields = _field_names
+
+
+_ALL_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(node) -> tuple[str, ...]:
+    """All the fields of `node`'s class but its span, in order (cached)."""
+    cls = type(node)
+    names = _ALL_FIELDS.get(cls)
+    if names is None:
+        names = _ALL_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(node) if f.name != "span")
     return names
 
 
 def _children_list(node) -> list:
     out = []
-    for name in _field_names(node):
+    for name in _FIELDS.get(type(node)) or _field_names(node):
         value = getattr(node, name)
         if isinstance(value, _NODE_TYPES):
             out.append(value)
@@ -42,10 +62,24 @@ def children(node) -> Iterator:
 def walk(node) -> Iterator:
     """Every node under `node` (pre-order), `node` included."""
     stack = [node]
+    pop, fields, node_types = stack.pop, _FIELDS, _NODE_TYPES
     while stack:
-        n = stack.pop()
+        n = pop()
         yield n
-        kids = _children_list(n)
+        names = fields.get(type(n))
+        if names is None:
+            names = _field_names(n)
+        if not names:
+            continue
+        kids = []
+        for name in names:                      # _children_list, inlined: walks are hot
+            value = getattr(n, name)
+            if isinstance(value, node_types):
+                kids.append(value)
+            elif isinstance(value, tuple):
+                for v in value:
+                    if isinstance(v, node_types):
+                        kids.append(v)
         kids.reverse()
         stack.extend(kids)
 
@@ -113,6 +147,11 @@ def map_child_statements(s: ir.Stmt, visit: Callable[[ir.Stmt], ir.Stmt]) -> ir.
 
 def uses(node, name: str) -> bool:
     return node is not None and any(isinstance(n, ir.Var) and n.name == name for n in walk(node))
+
+
+def var_names(node) -> set[str]:
+    """The names of the variables under `node` (empty for None): `uses(node, v)` for all v at once."""
+    return {n.name for n in walk(node) if isinstance(n, ir.Var)} if node is not None else set()
 
 
 def strip_casts(e: ir.Expr) -> ir.Expr:
