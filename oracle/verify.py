@@ -6,13 +6,13 @@
      the source (a fixed-shape kernel), the sizes the kernel was written for and sizes around
      them (oracle/sizes.py); plus one point that crosses two tiles of every tiled loop. Array
      lengths are what the source touches (`probe_run`), lengthened to the extents a device
-     output assumes;
+     output assumes. Where this machine can run the output natively (4.), an example whose
+     interpreted run of the output passes OUTPUT_INTERP_S runs the output natively instead, its
+     arrays guarded by random filler (a write outside them fails the check; a read outside them
+     brings random values into the results; BANG buffers have red zones, the SIMT emulation its
+     own): generated kernels of thousands of lines and serial per-thread loops cost the
+     interpreter minutes. The source always runs in the interpreter (the reference);
   3. the target's real compiler accepts it (g++; nvcc; hipcc; g++ with the BANG emulation header);
-     Where this machine can run the output natively (4.), an example whose interpreted run of the
-     output passes OUTPUT_INTERP_S runs the output natively instead, its arrays guarded by random
-     filler (a write outside them fails the check; a read outside them brings random values into
-     the results): generated kernels of thousands of lines and serial per-thread loops cost the
-     interpreter minutes; the source always runs in the interpreter (the reference);
   4. where this machine can run the target (vnni natively; bang through the emulation header;
      cuda/hip through the SIMT CPU emulation), the compiled output agrees with the interpreter;
   5. a GPU/MLU output of a source with parallel work has device code (a kernel that runs).
@@ -258,7 +258,6 @@ class _Runs:
         self.cost = (source_seconds + time.perf_counter() - t0, _volume(point))
         self.times.append((self.cost[1], self.cost[0]))
         return True
-
 
     def run_output(self, in_b: dict) -> tuple[dict, bool]:
         """The output's results on `in_b`, and whether it ran natively: in the interpreter, up to
