@@ -182,17 +182,9 @@ def run_program(p: Program, inputs: dict, deadline: float | None = None) -> dict
 PROBE_LENGTH = 1 << 20
 
 
-def probe_run(p: Program, sizes: dict, rng: np.random.Generator, length: int = PROBE_LENGTH,
-              deadline: float | None = None):
-    """Run `p` once with large random arrays; return (inputs, outputs) cut to the part of each
-    array the run touched, or None when the program faults even then (or runs past `deadline`,
-    a time.perf_counter() value). A kernel reads and writes only what it touches, so this is a
-    run on inputs of exactly the needed lengths."""
-    run = measured_run(p, sizes, rng, length, deadline)
-    if run is None:
-        return None
-    copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
-    return copy(run.inputs), copy(run.outputs)
+def copy_arrays(values: dict) -> dict:
+    """`values` with every array copied (scalars as they are): inputs a run may write."""
+    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in values.items()}
 
 
 @dataclass

@@ -3,7 +3,7 @@ from interpreter runs.
 
 A vnni kernel takes `const float* a, int n` and nothing says that `a` holds `n` elements, yet a
 device port must copy exactly that many. We run the source in the interpreter on several random
-size draws (`probe_run`: arrays far larger than needed; the run records the highest element each
+size draws (`measured_run`: arrays far larger than needed; the run records the highest element each
 array touched), then search for the simplest formula that reproduces every observed extent:
 `c*m + d` or `c1*m1 + c2*m2 + d` with integer coefficients, where the `m` are products of up to
 four "atoms" (the integer parameters, and the host entry's integer constants computed from them

@@ -5,7 +5,7 @@
      Sizes: random draws (from `--size` or a small default range), or, when every draw faults in
      the source (a fixed-shape kernel), the sizes the kernel was written for and sizes around
      them (oracle/sizes.py); plus one point that crosses two tiles of every tiled loop. Array
-     lengths are what the source touches (`probe_run`), lengthened to the extents a device
+     lengths are what the source touches (`measured_run`), lengthened to the extents a device
      output assumes. Where this machine can run the output natively (4.), an example whose
      interpreted run of the output passes OUTPUT_INTERP_S runs the output natively instead, its
      arrays guarded by random filler (a write outside them fails the check; a read outside them
@@ -37,7 +37,7 @@ from xpiler.interp.machine import TooSlow
 from xpiler.irutil import walk
 
 from . import native
-from .differential import (DEFAULT_SIZE_RANGE, Program, UsageError, check_compatible, compare,
+from .differential import (DEFAULT_SIZE_RANGE, Program, UsageError, check_compatible, compare, copy_arrays,
                            device_footprint, entry_of, measured_points, measured_run, random_array, run_program,
                            size_params)
 from .sizes import crossing, device_allocations, shape_literals, tile_sizes, written_for
@@ -220,7 +220,7 @@ class _Runs:
             left = self.budget_s - self.elapsed()
             deadline = None if self.cost is None else time.perf_counter() + max(left / 2, PROBE_MIN_S)
             measured = measured_run(self.a, point, np.random.default_rng(self.seed + self.count), deadline=deadline)
-            run = None if measured is None else (_copy(measured.inputs), _copy(measured.outputs), measured.seconds)
+            run = None if measured is None else (copy_arrays(measured.inputs), copy_arrays(measured.outputs), measured.seconds)
             if run is not None and self.extents and not _lengthen(run[0], run[1], self.extents, point, self.rng):
                 run = None                 # the source touches more than the caller passes here
             self.probes[key] = run
@@ -254,7 +254,7 @@ class _Runs:
         self.ran += 1
         self.native_runs += natively
         self.tested.append(dict(point))
-        self.last = (_copy(in_b), out_a, out_b if natively else None)
+        self.last = (copy_arrays(in_b), out_a, out_b if natively else None)
         self.cost = (source_seconds + time.perf_counter() - t0, _volume(point))
         self.times.append((self.cost[1], self.cost[0]))
         return True
@@ -264,7 +264,7 @@ class _Runs:
         OUTPUT_INTERP_S where it can run natively (then natively, and so for the later examples)."""
         if self.native is not None and not self.interpreter_too_slow:
             try:
-                return run_program(self.b, _copy(in_b), deadline=time.perf_counter() + OUTPUT_INTERP_S), False
+                return run_program(self.b, copy_arrays(in_b), deadline=time.perf_counter() + OUTPUT_INTERP_S), False
             except TooSlow:
                 self.interpreter_too_slow = True
         if self.native is not None:
@@ -272,11 +272,7 @@ class _Runs:
                 return self.native(in_b), True
             except NativeUnavailable:
                 self.native = None
-        return run_program(self.b, _copy(in_b)), False
-
-
-def _copy(d: dict) -> dict:
-    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+        return run_program(self.b, copy_arrays(in_b)), False
 
 
 def _volume(point: dict) -> float:
@@ -301,13 +297,16 @@ def differential(a: Program, b: Program, examples: int, sizes: dict | None, seed
     user = sizes or {}
     fixed = {n: v for n, v in user.items() if not isinstance(v, tuple)}
     how = "sizes from --size" if user else "random sizes"
+
+    def within(n: str, v: int) -> bool:
+        lo, hi = _range(user.get(n, DEFAULT_SIZE_RANGE))
+        return lo <= v <= hi
     # 0. points the source ran at already (the extent inference's random draws), largest first
     for point in sorted(measured_points(a), key=_volume, reverse=True):
         if runs.ran >= examples or runs.failure:
             break
         point = {n: point[n] for n in names if n in point}          # (in parameter order)
-        if set(point) == set(names) and all(_range(user.get(n, DEFAULT_SIZE_RANGE))[0] <= v <=
-                                            _range(user.get(n, DEFAULT_SIZE_RANGE))[1] for n, v in point.items()):
+        if set(point) == set(names) and all(within(n, v) for n, v in point.items()):
             runs.example(point)
     # 1. random draws; the first ones small (cheap, and where tails show up)
     for attempt in range(examples * 4):

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, assume, given, seed as hseed, setting
 from hypothesis.errors import Unsatisfiable
 
 from xpiler.diagnostics import XpilerError
-from xpiler.oracle.differential import (DEFAULT_SIZE_RANGE, Mismatch, Program, check_compatible,
+from xpiler.oracle.differential import (DEFAULT_SIZE_RANGE, Mismatch, Program, check_compatible, copy_arrays,
                                         compare, load_program, run_program, size_params,
                                         synthesize)
 from xpiler.oracle.sizes import crossing, shape_literals, tile_sizes, written_for
@@ -66,7 +66,6 @@ def find_counterexample(a, b, sizes: dict | None = None, examples: int = 30, see
     a, b = _as_program(a), _as_program(b)
     check_compatible(a, b)
     found: list[Counterexample] = []
-    copy = lambda d: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
     runs: dict[tuple, object] = {}
 
     def run_a(drawn: dict, data_seed: int):
@@ -75,7 +74,7 @@ def find_counterexample(a, b, sizes: dict | None = None, examples: int = 30, see
         if key not in runs:
             inputs = synthesize(a.entry, drawn, np.random.default_rng(data_seed), lengths)
             try:
-                runs[key] = (inputs, run_program(a, copy(inputs)))
+                runs[key] = (inputs, run_program(a, copy_arrays(inputs)))
             except XpilerError:
                 runs[key] = None
         return runs[key]
@@ -86,7 +85,7 @@ def find_counterexample(a, b, sizes: dict | None = None, examples: int = 30, see
             return None
         inputs_a, out_a = ran
         inputs_b = {pb.name: inputs_a[pa.name] for pa, pb in zip(a.params, b.params)}
-        out_b = run_program(b, copy(inputs_b))
+        out_b = run_program(b, copy_arrays(inputs_b))
         mismatch = compare(out_a, out_b, a, b, inputs_a)
         return None if mismatch is None else Counterexample(mismatch, dict(drawn), data_seed, a, b)
 
